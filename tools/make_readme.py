@@ -1,0 +1,50 @@
+#!/usr/bin/env python
+"""Write README.md from nbs/index.ipynb without Quarto (nbdev-readme needs it).
+
+Usage: python tools/make_readme.py [--check]
+With --check it writes nothing and exits 1 if README.md differs from what the notebook gives.
+"""
+import json, re, sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parents[1]
+HEADER = '<!-- WARNING: generated from nbs/index.ipynb by `python tools/make_readme.py`; edit the notebook, not this file. -->\n\n'
+
+def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
+
+def _directives(src):
+    return {m.group(1).strip(): m.group(2).strip() for m in re.finditer(r'^#\|\s*([\w-]+):?\s*(.*)$', src, re.M)}
+
+def _outputs(cell):
+    res = []
+    for o in cell.get('outputs', []):
+        if o['output_type'] == 'stream' and o.get('name') == 'stdout': res.append(('text', ''.join(o['text'])))
+        elif o['output_type'] in ('execute_result', 'display_data'):
+            d = o['data']
+            if 'text/markdown' in d: res.append(('md', ''.join(d['text/markdown'])))
+            elif 'text/plain' in d and 'image/png' not in d and 'text/html' not in d: res.append(('text', ''.join(d['text/plain'])))
+    return res
+
+def render(nb_path=root/'nbs'/'index.ipynb') -> str:
+    nb = json.loads(Path(nb_path).read_text())
+    parts = []
+    for cell in nb['cells']:
+        src = _src(cell)
+        if cell['cell_type'] == 'markdown': parts.append(src.strip()); continue
+        if cell['cell_type'] != 'code': continue
+        d = _directives(src)
+        if 'hide' in d or 'include' in d and d['include'] == 'false': continue
+        code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
+        if code and d.get('echo') != 'false': parts.append(f'```python\n{code}\n```')
+        for kind,txt in _outputs(cell):
+            parts.append(txt.strip() if kind == 'md' else '    ' + txt.rstrip().replace('\n', '\n    '))
+    return HEADER + '\n\n'.join(p for p in parts if p) + '\n'
+
+if __name__ == '__main__':
+    txt,readme = render(),root/'README.md'
+    if '--check' in sys.argv:
+        if not readme.exists() or readme.read_text() != txt:
+            sys.exit('README.md is out of step with nbs/index.ipynb: run `python tools/make_readme.py` and commit it')
+        print('README.md matches nbs/index.ipynb')
+    else:
+        readme.write_text(txt); print(f'wrote {readme}')
