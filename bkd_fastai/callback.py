@@ -42,7 +42,7 @@ def is_fitting(learn:Learner) -> bool:
     "True during `fit`, False inside `validate`/`get_preds` (which hold `learn.lock`)"
     return not learn.lock.locked()
 
-# %% ../nbs/02_callback.ipynb #39a88d22
+# %% ../nbs/02_callback.ipynb #7bd29f0d
 class BKDCallback(Callback):
     "Balanced knowledge distillation: train the student on `loss_func + α·T²·KL(q‖p_s/T)` with a frozen teacher"
     order,run_valid = Recorder.order+1,False
@@ -101,7 +101,7 @@ class BKDCallback(Callback):
 
     def before_train(self):
         self.teacher.eval()
-        self._sums = torch.zeros(3, device=self.dev)
+        self._sums,self._n = torch.zeros(2, device=self.dev),0
         self._first_bad = torch.full((), -1, device=self.dev)
         self.old_lf,self.learn.loss_func = self.learn.loss_func,self.lf
         self.logged = False
@@ -127,7 +127,8 @@ class BKDCallback(Callback):
         ce = self.old_lf(pred, *yb)
         kd = balanced_kd_loss(pred, self.t_logits, self.weights if self.use_weights else None, self.T)
         bs = find_bs(yb)
-        self._sums += torch.stack([ce.detach().float()*bs, kd.detach()*bs, torch.tensor(float(bs), device=ce.device)])
+        self._sums += torch.stack([ce.detach().float(), kd.detach()]) * bs # stays on the device: no sync
+        self._n += bs
         return ce + self.alpha * kd
 
     def after_train(self):
@@ -138,8 +139,8 @@ class BKDCallback(Callback):
 
     def after_validate(self):
         if not self.live or self.logged or not hasattr(self.recorder, 'log'): return
-        s = self._sums.tolist()
-        self.recorder.log += [s[0]/max(s[2],1), s[1]/max(s[2],1)]
+        s = self._sums.tolist() # one sync per epoch
+        self.recorder.log += [s[0]/max(self._n,1), s[1]/max(self._n,1)]
         self.logged = True
 
     def after_epoch(self):

@@ -20,7 +20,7 @@ from .data import class_counts, shot_group, SHOT_COLORS
 __all__ = ['confusion_counts', 'per_class_accuracy', 'group_classes', 'group_accuracy', 'LTAccuracy', 'lt_metrics',
            'LTInterpretation', 'plot_per_class_accuracy', 'compare_learners']
 
-# %% ../nbs/03_metrics.ipynb #1ea1946b
+# %% ../nbs/03_metrics.ipynb #4775d4fb
 def _as_idx(preds:Tensor) -> Tensor:
     preds = torch.as_tensor(preds)
     return preds.argmax(-1) if preds.ndim == 2 else preds.long()
@@ -30,9 +30,11 @@ def confusion_counts(preds, # (N,C) scores or (N,) class indices
                      n_classes:int # number of classes
                     ) -> Tensor:
     "`(C,C)` confusion matrix, rows are targets, columns predictions"
-    p,t = _as_idx(preds).flatten(),torch.as_tensor(targs).long().flatten().to(_as_idx(preds).device)
+    p = _as_idx(preds).flatten()
+    t = torch.as_tensor(targs).long().flatten().to(p.device)
     if len(p) != len(t): raise ValueError(f"{len(p)} predictions but {len(t)} targets")
-    return torch.bincount(t*n_classes + p, minlength=n_classes*n_classes).view(n_classes, n_classes)
+    idx = t*n_classes + p # scatter_add, unlike bincount, needs no device sync to size its output
+    return torch.zeros(n_classes*n_classes, dtype=torch.long, device=p.device).scatter_add_(0, idx, torch.ones_like(idx)).view(n_classes, n_classes)
 
 def per_class_accuracy(preds, # (N,C) scores or (N,) class indices
                        targs, # (N,) targets
