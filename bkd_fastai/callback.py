@@ -42,7 +42,7 @@ def is_fitting(learn:Learner) -> bool:
     "True during `fit`, False inside `validate`/`get_preds` (which hold `learn.lock`)"
     return not learn.lock.locked()
 
-# %% ../nbs/02_callback.ipynb #7bd29f0d
+# %% ../nbs/02_callback.ipynb #968ebb02
 class BKDCallback(Callback):
     "Balanced knowledge distillation: train the student on `loss_func + α·T²·KL(q‖p_s/T)` with a frozen teacher"
     order,run_valid = Recorder.order+1,False
@@ -103,7 +103,8 @@ class BKDCallback(Callback):
         self.teacher.eval()
         self._sums,self._n = torch.zeros(2, device=self.dev),0
         self._first_bad = torch.full((), -1, device=self.dev)
-        self.old_lf,self.learn.loss_func = self.learn.loss_func,self.lf
+        if self.learn.loss_func != self.lf: self.old_lf = self.learn.loss_func # not after an interrupted fit
+        self.learn.loss_func = self.lf
         self.logged = False
 
     def after_pred(self):
@@ -112,13 +113,13 @@ class BKDCallback(Callback):
         with torch.inference_mode(), amp: t = self.teacher(*xb)
         t = t.to(self.pred.device)
         if t.shape != self.pred.shape:
-            raise ValueError(f"teacher output shape {tuple(t.shape)} does not match student output shape {tuple(self.pred.shape)}; "
-                             "teacher and student must predict the same classes")
+            self._fail(ValueError(f"teacher output shape {tuple(t.shape)} does not match student output shape {tuple(self.pred.shape)}; "
+                                  "teacher and student must predict the same classes"))
         if self.weights is not None and len(self.weights) != t.shape[-1]:
-            raise ValueError(f"counts has {len(self.weights)} classes but the models predict {t.shape[-1]}; pass one count per class")
+            self._fail(ValueError(f"counts has {len(self.weights)} classes but the models predict {t.shape[-1]}; pass one count per class"))
         bad = ~torch.isfinite(t).all()
         if self.sync:
-            if bad: raise FloatingPointError(f"teacher logits are not finite at epoch {self.epoch}, batch {self.iter}; check the teacher's weights and inputs")
+            if bad: self._fail(FloatingPointError(f"teacher logits are not finite at epoch {self.epoch}, batch {self.iter}; check the teacher's weights and inputs"))
         else: self._first_bad = torch.where(bad & (self._first_bad < 0), self.iter, self._first_bad)
         self.t_logits = t
 
@@ -135,7 +136,7 @@ class BKDCallback(Callback):
         self.learn.loss_func = self.old_lf
         self.t_logits = None
         fb = int(self._first_bad)
-        if fb >= 0: raise FloatingPointError(f"teacher logits were not finite at epoch {self.epoch}, batch {fb}; check the teacher's weights and inputs")
+        if fb >= 0: self._fail(FloatingPointError(f"teacher logits were not finite at epoch {self.epoch}, batch {fb}; check the teacher's weights and inputs"))
 
     def after_validate(self):
         if not self.live or self.logged or not hasattr(self.recorder, 'log'): return
@@ -148,6 +149,10 @@ class BKDCallback(Callback):
     def _restore(self):
         if getattr(self, 'old_lf', None) is not None and self.learn.loss_func == self.lf: self.learn.loss_func = self.old_lf
         self.t_logits = None
+    def _fail(self, e:Exception):
+        "Leave the learner as it was before the fit, then raise `e` (fastai sends no event after an exception)"
+        self._restore(); self.teacher.train(self.teacher_was_training); self.fitting = False
+        raise e
     def after_cancel_train(self): self._restore()
     def after_cancel_fit(self): self._restore()
     def after_fit(self):
