@@ -42,7 +42,7 @@ def is_fitting(learn:Learner) -> bool:
     "True during `fit`, False inside `validate`/`get_preds` (which hold `learn.lock`)"
     return not learn.lock.locked()
 
-# %% ../nbs/02_callback.ipynb #968ebb02
+# %% ../nbs/02_callback.ipynb #89f323c6
 class BKDCallback(Callback):
     "Balanced knowledge distillation: train the student on `loss_func + α·T²·KL(q‖p_s/T)` with a frozen teacher"
     order,run_valid = Recorder.order+1,False
@@ -56,7 +56,7 @@ class BKDCallback(Callback):
                  counts=None, # training images per class; default `class_counts(learn.dls)`
                  teacher_device=None, # device for the teacher, e.g. a second GPU; default: the learner's
                  sync_checks:bool|None=None, # check teacher logits at every batch; default: only on the CPU
-                 teacher_bf16:bool=False # run the teacher under bf16 autocast (about 2x faster on recent CPUs; see `bkd-bench`)
+                 teacher_bf16:bool=False # run the teacher under bf16 autocast (opt-in; see the benchmark page)
                 ):
         if T <= 0: raise ValueError(f"T is a temperature and must be > 0 (got {T}); the paper uses T=2")
         if alpha < 0: raise ValueError(f"alpha weighs the distillation term and must be >= 0 (got {alpha})")
@@ -173,14 +173,18 @@ class KDCallback(BKDCallback):
                  teacher_bf16:bool=False # run the teacher under bf16 autocast
                 ): super().__init__(teacher, T=T, alpha=alpha, teacher_device=teacher_device, sync_checks=sync_checks, teacher_bf16=teacher_bf16)
 
-# %% ../nbs/02_callback.ipynb #be01e47a
+# %% ../nbs/02_callback.ipynb #f450d710
 @patch
-def bkd(self:Learner, teacher, **kwargs):
+def bkd(self:Learner, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
+        **kwargs # `T`, `alpha`, `beta`, `drw_pct`, `counts`, ... of `BKDCallback`
+       ):
     "Add a `BKDCallback` distilling from `teacher` (kwargs go to `BKDCallback`) and return the learner"
     return self.add_cb(BKDCallback(teacher, **kwargs))
 
 @patch
-def kd(self:Learner, teacher, **kwargs):
+def kd(self:Learner, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
+       **kwargs # `T`, `alpha`, ... of `KDCallback`
+      ):
     "Add a `KDCallback` distilling from `teacher` and return the learner"
     return self.add_cb(KDCallback(teacher, **kwargs))
 

@@ -66,7 +66,7 @@ def long_tail_subset(labels, # integer class label of every image in the balance
         res.append(keep[c][:n])
     return np.sort(np.concatenate(res))
 
-# %% ../nbs/00_data.ipynb #988d797a
+# %% ../nbs/00_data.ipynb #d542f1ed
 class ImageTensorDataset:
     "Images as one `uint8` tensor `(N,C,H,W)` with integer labels and a vocab"
     def __init__(self, x:Tensor, # uint8 images, (N,C,H,W)
@@ -80,7 +80,9 @@ class ImageTensorDataset:
     def __getitem__(self, i): return TensorImage(self.x[i]), TensorCategory(self.y[i])
     @property
     def c(self): return len(self.vocab)
-    def new_empty(self): return ImageTensorDataset(self.x[:0], self.y[:0], self.vocab)
+    @property
+    def loss_func(self): return CrossEntropyLossFlat() # what fastai's `Learner` uses when given no loss
+    def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), self.y[:0].clone(), self.vocab) # clone: a view would pickle all the images
     def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])]))
 
 # %% ../nbs/00_data.ipynb #a4864e16
@@ -136,14 +138,15 @@ def tensor_dls(train:ImageTensorDataset, # training images
     val = TensorImageDL(valid, bs=bs*2, shuffle=False, after_batch=tfms, device=device, **kwargs)
     return DataLoaders(trn, val, path=path, device=device)
 
-# %% ../nbs/00_data.ipynb #a56f6485
+# %% ../nbs/00_data.ipynb #67d3c5e6
 FMNIST_FILES = dict(train_x='train-images-idx3-ubyte.gz', train_y='train-labels-idx1-ubyte.gz',
                     valid_x='t10k-images-idx3-ubyte.gz', valid_y='t10k-labels-idx1-ubyte.gz')
 FMNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'
 FMNIST_APT = '/usr/share/datasets/fashion-mnist'
 FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
 
-def read_idx(fname) -> np.ndarray:
+def read_idx(fname # an IDX file, optionally gzipped
+            ) -> np.ndarray:
     "Read a (gzipped) IDX file of unsigned bytes into an array, checking its header"
     fname = Path(fname)
     opener = gzip.open if fname.suffix == '.gz' else open

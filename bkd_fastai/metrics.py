@@ -86,7 +86,7 @@ def group_accuracy(preds, # (N,C) scores or (N,) class indices
     res['overall'] = (_as_idx(preds).flatten() == torch.as_tensor(targs).flatten().to(_as_idx(preds).device)).float().mean().item()
     return res
 
-# %% ../nbs/03_metrics.ipynb #39b3b256
+# %% ../nbs/03_metrics.ipynb #0fdce8d0
 class LTAccuracy(Metric):
     "Accuracy of one class group ('many', 'medium', 'few', 'head', 'middle', 'tail') or 'balanced', over the validation set"
     def __init__(self, group:str='balanced', # the group to report, or 'balanced' (mean per-class accuracy)
@@ -117,6 +117,7 @@ class LTAccuracy(Metric):
         return v.mean().item() if len(v) else float('nan')
     @property
     def name(self): return f'{self.group}_acc'
+    def __getstate__(self): return {**self.__dict__, 'cm': None, '_dls': None} # `Learner.export` must not pickle the data
 
 def lt_metrics(split:str='shots', # 'shots' (many/medium/few) or 'thirds' (head/middle/tail)
                counts=None, # training images per class; default: from the `DataLoaders`

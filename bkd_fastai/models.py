@@ -62,13 +62,43 @@ class CifarResNet(nn.Module):
     def features(self, x:Tensor) -> Tensor: return self.pool(self.layers(self.stem(x)))
     def forward(self, x:Tensor) -> Tensor: return self.fc(self.features(x))
 
-# %% ../nbs/04_models.ipynb #47c3a09b
-def resnet20(n_out=10, n_in=3, normed=False): "ResNet-20 for small images";  return CifarResNet(3, n_out, n_in, normed)
-def resnet32(n_out=10, n_in=3, normed=False): "ResNet-32 for small images";  return CifarResNet(5, n_out, n_in, normed)
-def resnet44(n_out=10, n_in=3, normed=False): "ResNet-44 for small images";  return CifarResNet(7, n_out, n_in, normed)
-def resnet56(n_out=10, n_in=3, normed=False): "ResNet-56 for small images";  return CifarResNet(9, n_out, n_in, normed)
-def resnet110(n_out=10, n_in=3, normed=False): "ResNet-110 for small images"; return CifarResNet(18, n_out, n_in, normed)
-def resnet8(n_out=10, n_in=3, normed=False): "ResNet-8, a tiny CPU-friendly member of the family"; return CifarResNet(1, n_out, n_in, normed)
+# %% ../nbs/04_models.ipynb #84d39c8c
+def resnet20(n_out:int=10, # classes
+             n_in:int=3, # input channels
+             normed:bool=False # cosine classifier for LDAM
+            ):
+    "ResNet-20 for small images"
+    return CifarResNet(3, n_out, n_in, normed)
+def resnet32(n_out:int=10, # classes
+             n_in:int=3, # input channels
+             normed:bool=False # cosine classifier for LDAM
+            ):
+    "ResNet-32 for small images"
+    return CifarResNet(5, n_out, n_in, normed)
+def resnet44(n_out:int=10, # classes
+             n_in:int=3, # input channels
+             normed:bool=False # cosine classifier for LDAM
+            ):
+    "ResNet-44 for small images"
+    return CifarResNet(7, n_out, n_in, normed)
+def resnet56(n_out:int=10, # classes
+             n_in:int=3, # input channels
+             normed:bool=False # cosine classifier for LDAM
+            ):
+    "ResNet-56 for small images"
+    return CifarResNet(9, n_out, n_in, normed)
+def resnet110(n_out:int=10, # classes
+             n_in:int=3, # input channels
+             normed:bool=False # cosine classifier for LDAM
+            ):
+    "ResNet-110 for small images"
+    return CifarResNet(18, n_out, n_in, normed)
+def resnet8(n_out:int=10, # classes
+            n_in:int=3, # input channels
+            normed:bool=False # cosine classifier for LDAM
+           ):
+    "ResNet-8, a tiny CPU-friendly member of the family"
+    return CifarResNet(1, n_out, n_in, normed)
 
 ARCHS = dict(resnet8=resnet8, resnet20=resnet20, resnet32=resnet32, resnet44=resnet44, resnet56=resnet56, resnet110=resnet110)
 

@@ -26,8 +26,10 @@ __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'DISTILLED', 'COLS', 'warmup_epochs
            'evaluate', 'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_bkd',
            'bkd_train']
 
-# %% ../nbs/05_train.ipynb #04cf5c6e
-def warmup_epochs(n_epoch:int, warmup_pct:float=0.025) -> int:
+# %% ../nbs/05_train.ipynb #175aa2e3
+def warmup_epochs(n_epoch:int, # epochs in the fit
+                  warmup_pct:float=0.025 # fraction of them used to warm up
+                 ) -> int:
     "Warm-up epochs: `warmup_pct` of `n_epoch`, rounded half up (5 of 200, 2 of 60)"
     return int(math.floor(n_epoch * warmup_pct + 0.5))
 
@@ -132,8 +134,10 @@ class EpochCheckpoint(Callback):
                      n_epoch=self.n_epoch, meta=self.meta or {})
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
-# %% ../nbs/05_train.ipynb #96bfbcdf
-def save_model(model:nn.Module, fname, arch:str, n_classes:int, n_in:int, normed:bool=False):
+# %% ../nbs/05_train.ipynb #4ace50c1
+def save_model(model:nn.Module, fname, # the model and its file
+               arch:str, n_classes:int, n_in:int, normed:bool=False # what rebuilds it: a key of `ARCHS` and its arguments
+              ):
     "Atomically save `model`'s weights with its architecture"
     d = dict(arch=arch, n_classes=n_classes, n_in=n_in, normed=normed, state_dict=model.state_dict())
     atomic_write(fname, lambda p: torch.save(d, p))
@@ -184,8 +188,9 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
         with ContextManagers(ctx): learn.fit(cfg['epochs'], start_epoch=start)
     return learn
 
-# %% ../nbs/05_train.ipynb #1901a7be
-def evaluate(learn:Learner) -> dict:
+# %% ../nbs/05_train.ipynb #34c09a25
+def evaluate(learn:Learner # a trained classifier
+            ) -> dict:
     "Overall, many/medium/few, head/middle/tail and per-class accuracy (%) on the validation set"
     counts = class_counts(learn.dls)
     with learn.no_bar(): preds,targs = learn.get_preds()
@@ -219,7 +224,7 @@ def write_reports(results:dict, out:Path, vocab=None):
         atomic_write(out/'per_class.png', lambda p: fig.savefig(p, format='png', dpi=120, bbox_inches='tight'))
         plt.close(fig)
 
-# %% ../nbs/05_train.ipynb #0cf0b131
+# %% ../nbs/05_train.ipynb #ccbff0a4
 def describe_device(device) -> str:
     "A human description of a torch device"
     device = torch.device(device)
@@ -232,7 +237,13 @@ def _check_out(out:Path):
         (out/'.write_test').write_text('ok'); (out/'.write_test').unlink()
     except OSError as e: raise PermissionError(f"output folder {out} cannot be written ({e.strerror}); pass a writable --out") from e
 
-def get_dls(dataset:str, imb:float, bs:int, seed:int=0, data=None, train_file=None, valid_file=None) -> DataLoaders:
+def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
+            imb:float, # imbalance factor
+            bs:int, # batch size
+            seed:int=0, # seed of the subset
+            data=None, # dataset folder (the root for 'splits')
+            train_file=None, valid_file=None # split files, for 'splits'
+           ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data)
@@ -254,11 +265,24 @@ def estimate_minutes(dls, cfg, n_methods:int) -> float:
     per_epoch = min(times[1:]) * len(dls.train) * 1.4 # teacher forward and validation
     return per_epoch * cfg['epochs'] * n_methods / 60
 
-# %% ../nbs/05_train.ipynb #6ec9b379
-def run_bkd(dataset:str='fmnist', imb:float=100, arch:str|None=None, epochs:int|None=None, preset:str='quick',
-            methods='ce,bkd', teacher=None, out='bkd_runs', seed:int=0, resume:bool=False,
-            data=None, train_file=None, valid_file=None, bs:int|None=None, drw_pct:float|None=None,
-            cbs=None, quiet:bool=False) -> dict:
+# %% ../nbs/05_train.ipynb #ca45244c
+def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
+            imb:float=100, # imbalance factor
+            arch:str|None=None, # a key of `ARCHS`; default: the preset's
+            epochs:int|None=None, # epochs per method; default: the preset's
+            preset:str='quick', # 'quick' or 'paper', see `PRESETS`
+            methods='ce,bkd', # comma-separated keys of `METHODS` (or a list)
+            teacher=None, # a `save_model` file to reuse as the CE teacher
+            out='bkd_runs', # output folder
+            seed:int=0, # seed of the subset and of training
+            resume:bool=False, # continue from the checkpoints in `out`
+            data=None, # dataset folder (the split-file root for 'splits')
+            train_file=None, valid_file=None, # split files, for 'splits'
+            bs:int|None=None, # batch size; default: the preset's
+            drw_pct:float|None=None, # DRW point; default 0.8, or 0 for 100 classes or more
+            cbs=None, # extra callbacks for every learner
+            quiet:bool=False # no progress bars, tables or messages
+           ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
     cfg = dict(PRESETS[preset])

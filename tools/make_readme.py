@@ -18,7 +18,9 @@ def _directives(src):
 def _outputs(cell):
     res = []
     for o in cell.get('outputs', []):
-        if o['output_type'] == 'stream' and o.get('name') == 'stdout': res.append(('text', ''.join(o['text'])))
+        if o['output_type'] == 'stream' and o.get('name') == 'stdout':
+            txt = ''.join(o['text'])
+            if '█' not in txt: res.append(('text', txt)) # console progress bars are noise in a README
         elif o['output_type'] in ('execute_result', 'display_data'):
             d = o['data']
             if 'text/markdown' in d: res.append(('md', ''.join(d['text/markdown'])))
