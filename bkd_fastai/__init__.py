@@ -13,5 +13,5 @@ from .callback import load_teacher, is_fitting, BKDCallback, KDCallback, DRWCall
 from .metrics import (confusion_counts, per_class_accuracy, group_classes, group_accuracy, LTAccuracy, lt_metrics,
                       LTInterpretation, plot_per_class_accuracy, compare_learners)
 from .models import CifarResNet, BasicBlock, resnet8, resnet20, resnet32, resnet44, resnet56, resnet110, get_arch, ARCHS
-from .train import (paper_lr_mult, warmup_epochs, PaperSchedule, PRESETS, METHODS, method_parts, EpochCheckpoint,
+from .train import (paper_lr_mult, warmup_epochs, PaperSchedule, recipe_opt_func, PRESETS, METHODS, method_parts, EpochCheckpoint,
                     save_model, load_model, train_method, evaluate, results_table, run_bkd)

@@ -6,10 +6,10 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/bench.html.md"""
 
 # %% ../nbs/06_bench.ipynb #12b975ef
 from __future__ import annotations
-import json, os, sys, time, platform
+import json, sys, time, platform
 import multiprocessing as mp
 from pathlib import Path
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn.functional as F
 from torch import Tensor
 from fastcore.all import *
 from fastcore.script import call_parse, store_true
@@ -18,6 +18,7 @@ from .data import fmnist_lt_dls, class_counts
 from .losses import class_balanced_weights
 from .callback import BKDCallback, KDCallback
 from .models import get_arch
+from .train import recipe_opt_func
 
 # %% auto #0
 __all__ = ['VARIANTS', 'official_bkd_loss', 'torch_bkd_steps', 'make_variant', 'variant_peak_mb', 'run_bench', 'bkd_bench']
@@ -80,7 +81,7 @@ def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
     cbs = {'ce': [], 'kd': [KDCallback(teacher, teacher_bf16=teacher_bf16)],
            'bkd': [BKDCallback(teacher, drw_pct=0, counts=counts, teacher_bf16=teacher_bf16)]}[variant]
     timer = _Timer()
-    learn = Learner(dls, student, loss_func=CrossEntropyLossFlat(), opt_func=partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=0.9)),
+    learn = Learner(dls, student, loss_func=CrossEntropyLossFlat(), opt_func=recipe_opt_func(0.9),
                     lr=0.1, wd=2e-4, wd_bn_bias=True, cbs=cbs + [timer])
     def run(n):
         learn.dls = sub(n)

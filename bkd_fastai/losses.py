@@ -6,7 +6,6 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/losses.html.md"""
 
 # %% ../nbs/01_losses.ipynb #25fca399
 from __future__ import annotations
-import math
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor

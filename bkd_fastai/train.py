@@ -13,7 +13,6 @@ import torch, torch.nn as nn
 from fastcore.all import *
 from fastcore.script import call_parse, store_true
 from fastai.basics import *
-from fastai.callback.progress import ProgressCallback
 from .data import *
 from .losses import *
 from .callback import *
@@ -22,9 +21,9 @@ from .models import *
 
 # %% auto #0
 __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'DISTILLED', 'COLS', 'warmup_epochs', 'paper_lr_mult', 'PaperSchedule',
-           'method_parts', 'atomic_write', 'save_json', 'EpochCheckpoint', 'save_model', 'load_model', 'train_method',
-           'evaluate', 'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_bkd',
-           'bkd_train']
+           'method_parts', 'atomic_write', 'save_json', 'EpochCheckpoint', 'save_model', 'load_model',
+           'recipe_opt_func', 'train_method', 'evaluate', 'results_table', 'write_reports', 'describe_device',
+           'get_dls', 'estimate_minutes', 'run_bkd', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -158,6 +157,11 @@ def load_model(fname, # a file written by `save_model`
     return m
 
 # %% ../nbs/05_train.ipynb #e299625f
+def recipe_opt_func(mom:float=0.9 # momentum
+                   ):
+    "The reference code's optimiser, PyTorch's SGD with momentum, as a fastai `opt_func`"
+    return partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=mom))
+
 def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
                  teacher:nn.Module|None=None, # CE teacher for 'kd'/'bkd'
                  resume:bool=False, # continue from the last checkpoint
@@ -172,7 +176,7 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
     model = get_arch(cfg['arch'])(n_classes, n_in, normed)
     split = 'shots' if counts.min() < 20 else 'thirds'
     ckpt = Path(out)/'checkpoints'/f'{method}.pth'
-    learn = Learner(dls, model, loss_func=loss_func, opt_func=partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=cfg['mom'])),
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=recipe_opt_func(cfg['mom']),
                     lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True, metrics=lt_metrics(split), path=out, model_dir='models',
                     cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct']), EpochCheckpoint(ckpt, dict(method=method))] + mcbs + L(cbs))
     start = 0
@@ -215,7 +219,7 @@ def write_reports(results:dict, out:Path, vocab=None):
     out = Path(out)
     save_json(results, out/'results.json')
     atomic_write(out/'results.md', lambda p: Path(p).write_text(results_table(results['methods'])))
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     accs = {m: torch.tensor([np.nan if v is None else v/100 for v in r['per_class']]) for m,r in results['methods'].items()}
     if accs:
         fig,ax = plt.subplots(figsize=(7,4))
