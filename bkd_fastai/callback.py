@@ -18,7 +18,7 @@ from .losses import *
 from .data import class_counts
 
 # %% auto #0
-__all__ = ['load_teacher', 'is_fitting', 'BKDCallback', 'KDCallback', 'DRWCallback', 'tiny_cls_dls']
+__all__ = ['load_teacher', 'is_fitting', 'BKDCallback', 'KDCallback', 'DRWCallback']
 
 # %% ../nbs/02_callback.ipynb #48e8880b
 def load_teacher(teacher # `nn.Module`, `Learner`, or path to an export / a saved module
@@ -209,24 +209,3 @@ class DRWCallback(Callback):
         if self.fitting and is_fitting(self.learn): self.learn.loss_func.weight = self.weights if self.epoch >= self.first else None
     def after_fit(self):
         if self.fitting and is_fitting(self.learn): self.learn.loss_func.weight,self.fitting = None,False
-
-# %% ../nbs/02_callback.ipynb #b391553a
-class _Pairs(list):
-    "A list of `(x, y)` pairs with a vocab, that fastai can empty for `Learner.export`"
-    def __init__(self, items=(), vocab=None): super().__init__(items); self.vocab = vocab
-    def new_empty(self): return _Pairs(vocab=self.vocab)
-
-def tiny_cls_dls(n:int=64, # training samples
-                 n_in:int=6, # features
-                 counts=(32, 16, 8, 8), # training samples per class (their sum is used if it differs from `n`)
-                 bs:int|None=None, # batch size; default: the whole training set
-                 seed:int=0, device=None) -> DataLoaders:
-    "A tiny long-tailed classification `DataLoaders` of Gaussian blobs, for tests"
-    g = torch.Generator().manual_seed(seed)
-    c = len(counts)
-    centers = torch.randn(c, n_in, generator=g) * 2
-    def mk(cnts):
-        y = torch.cat([torch.full((k,), i) for i,k in enumerate(cnts)])
-        return _Pairs(zip(centers[y] + torch.randn(len(y), n_in, generator=g), y), vocab=CategoryMap([f'c{i}' for i in range(c)], sort=False))
-    trn,val = mk(counts),mk([8]*c)
-    return DataLoaders.from_dsets(trn, val, bs=ifnone(bs, len(trn)), shuffle=False, device=ifnone(device, 'cpu'))

@@ -15,10 +15,11 @@ from fastai.data.all import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'lt_counts', 'long_tail_subset',
-           'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'tensor_dls', 'read_idx', 'fmnist_path', 'load_fmnist',
-           'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group', 'plot_class_counts', 'load_image_folder',
-           'cifar_lt_dls', 'make_fake_image_folder', 'read_split_file', 'split_file_dls']
+__all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'CIFAR_PICKLES', 'lt_counts',
+           'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'tensor_dls', 'read_idx',
+           'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group',
+           'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder', 'cifar_lt_dls',
+           'read_split_file', 'split_file_dls']
 
 # %% ../nbs/00_data.ipynb #a523f69b
 def _check_imb(n_classes, imb_factor):
@@ -71,18 +72,20 @@ class ImageTensorDataset:
     "Images as one `uint8` tensor `(N,C,H,W)` with integer labels and a vocab"
     def __init__(self, x:Tensor, # uint8 images, (N,C,H,W)
                  y:Tensor, # integer labels, (N,)
-                 vocab:list # class names, in label order
+                 vocab:list, # class names, in label order
+                 split_idx:int|None=None # 0 for training, 1 for validation: which fastai transforms run on its batches
                 ):
         if x.ndim != 4: raise ValueError(f"x must be (N,C,H,W) uint8 images, got shape {tuple(x.shape)}")
         if len(x) != len(y): raise ValueError(f"x has {len(x)} images but y has {len(y)} labels")
-        self.x,self.y,self.vocab = x,torch.as_tensor(y, dtype=torch.long),CategoryMap(list(vocab), sort=False)
+        self.x,self.y,self.vocab,self.split_idx = x,torch.as_tensor(y, dtype=torch.long),CategoryMap(list(vocab), sort=False),split_idx
     def __len__(self): return len(self.y)
     def __getitem__(self, i): return TensorImage(self.x[i]), TensorCategory(self.y[i])
     @property
     def c(self): return len(self.vocab)
     @property
     def loss_func(self): return CrossEntropyLossFlat() # what fastai's `Learner` uses when given no loss
-    def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), self.y[:0].clone(), self.vocab) # clone: a view would pickle all the images
+    def as_split(self, split_idx:int): return ImageTensorDataset(self.x, self.y, self.vocab, split_idx) # shares the tensors
+    def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), self.y[:0].clone(), self.vocab, self.split_idx) # clone: a view would pickle all the images
     def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])]))
 
 # %% ../nbs/00_data.ipynb #a4864e16
@@ -134,8 +137,8 @@ def tensor_dls(train:ImageTensorDataset, # training images
     if pad or flip: tfms.insert(1, PadCropFlip(pad, flip))
     device = ifnone(device, default_device())
     kwargs.setdefault('num_workers', 0) # batches are tensor slices: worker processes would only add start-up and copies
-    trn = TensorImageDL(train, bs=bs, shuffle=True, drop_last=len(train) > bs, after_batch=tfms, device=device, **kwargs)
-    val = TensorImageDL(valid, bs=bs*2, shuffle=False, after_batch=tfms, device=device, **kwargs)
+    trn = TensorImageDL(train.as_split(0), bs=bs, shuffle=True, drop_last=len(train) > bs, after_batch=tfms, device=device, **kwargs)
+    val = TensorImageDL(valid.as_split(1), bs=bs*2, shuffle=False, after_batch=tfms, device=device, **kwargs)
     return DataLoaders(trn, val, path=path, device=device)
 
 # %% ../nbs/00_data.ipynb #67d3c5e6
@@ -199,8 +202,8 @@ def subset(self:ImageTensorDataset, idxs):
     return ImageTensorDataset(self.x[idxs], self.y[idxs], self.vocab)
 
 # %% ../nbs/00_data.ipynb #37e93eb9
-class PILPadCropFlip(ItemTransform):
-    "Per-image random crop with zero padding and a horizontal flip (torchvision's CIFAR augmentation)"
+class PILPadCropFlip(Transform):
+    "Per-image random crop with zero padding and a horizontal flip (torchvision's CIFAR augmentation), for the image of each item"
     split_idx,order = 0,1
     def __init__(self, size:int, # output size
                  pad:int=4 # zero padding on each side
@@ -289,6 +292,36 @@ def plot_class_counts(dls_or_counts, # `DataLoaders`, or a sequence of counts
     ax.set_title(ifnone(title, f'{sum(counts):,} training images, imbalance {max(counts)/max(min(counts),1):.0f}'))
     return ax
 
+# %% ../nbs/00_data.ipynb #eb73d768
+CIFAR_PICKLES = {10: dict(folder='cifar-10-batches-py', train=[f'data_batch_{i}' for i in range(1, 6)], test=['test_batch'],
+                          meta='batches.meta', labels='labels', names='label_names'),
+                 100: dict(folder='cifar-100-python', train=['train'], test=['test'], meta='meta', labels='fine_labels', names='fine_label_names')}
+
+def cifar_pickle_dir(path, # a folder that holds torchvision's CIFAR folder, or that folder itself
+                     n_classes:int=10 # 10 or 100
+                    ) -> Path|None:
+    "The folder of torchvision's CIFAR pickles at `path`, or None if there is none"
+    spec = CIFAR_PICKLES[n_classes]
+    return first(p for p in (Path(path)/spec['folder'], Path(path)) if (p/spec['meta']).exists())
+
+def load_cifar_pickles(path, # torchvision's CIFAR folder, or the folder that holds it
+                       n_classes:int=10 # 10 or 100
+                      ) -> tuple:
+    "torchvision's CIFAR download as `(train, valid)` `ImageTensorDataset`s, images in torchvision's order"
+    import pickle
+    spec,p = CIFAR_PICKLES[n_classes],cifar_pickle_dir(path, n_classes)
+    if p is None: raise FileNotFoundError(f"no {spec['folder']}/{spec['meta']} under {path}; download it with torchvision.datasets.CIFAR{n_classes}(root, download=True)")
+    def load(f):
+        if not (p/f).exists(): raise FileNotFoundError(f"{p/f} is missing; torchvision's {spec['folder']} has {', '.join(spec['train']+spec['test']+[spec['meta']])}")
+        with open(p/f, 'rb') as fh: d = pickle.load(fh, encoding='latin1')
+        return {k.decode() if isinstance(k, bytes) else k: v for k,v in d.items()}
+    def split(files):
+        ds = [load(f) for f in files]
+        x = np.concatenate([np.asarray(d['data'], dtype=np.uint8) for d in ds]).reshape(-1, 3, 32, 32)
+        return torch.from_numpy(x), torch.tensor([int(o) for d in ds for o in d[spec['labels']]])
+    vocab = [o.decode() if isinstance(o, bytes) else o for o in load(spec['meta'])[spec['names']]]
+    return tuple(ImageTensorDataset(*split(spec[s]), vocab) for s in ('train', 'test'))
+
 # %% ../nbs/00_data.ipynb #278a0f2a
 def _decode_images(files, n_workers=None) -> Tensor:
     from PIL import Image
@@ -297,17 +330,17 @@ def _decode_images(files, n_workers=None) -> Tensor:
 
 def load_image_folder(path, # folder with one sub-folder per split
                       splits=('train', 'test'), # split sub-folders
-                      cache:bool=True # cache the decoded tensors in `path/bkd_cache_{split}.pt`
+                      cache:bool=True # cache the decoded tensors in `path/bkd_cache_{split}_sorted.pt`
                      ) -> tuple:
-    "Decode `path/split/**/class/*.png` into one `ImageTensorDataset` per split"
+    "Decode `path/split/**/class/*.png`, in sorted path order, into one `ImageTensorDataset` per split"
     path,res,vocab = Path(path),[],None
     for s in splits:
         if not (path/s).is_dir(): raise FileNotFoundError(f"no '{s}' folder in {path}; expected {path}/{s}/<class>/<image>.png, as fastai's untar_data(URLs.CIFAR) unpacks it")
-        cf = path/f'bkd_cache_{s}.pt'
+        cf = path/f'bkd_cache_{s}_sorted.pt' # earlier caches kept the filesystem's order
         if cache and cf.exists():
             d = torch.load(cf)
             res.append(ImageTensorDataset(d['x'], d['y'], d['vocab'])); continue
-        files = get_image_files(path/s)
+        files = sorted(get_image_files(path/s)) # the filesystem's order differs between machines
         if not files: raise FileNotFoundError(f"no images under {path/s}")
         names = [f.parent.name for f in files]
         vocab = ifnone(vocab, sorted(set(names)))
@@ -323,7 +356,7 @@ def load_image_folder(path, # folder with one sub-folder per split
 # %% ../nbs/00_data.ipynb #5d777b37
 def cifar_lt_dls(n_classes:int=10, # 10 for CIFAR-10-LT, 100 for CIFAR-100-LT
                  imb_factor:float=100, # ratio of the largest to the smallest class
-                 path=None, # unpacked CIFAR folder; default: `untar_data(URLs.CIFAR)` or `URLs.CIFAR_100`
+                 path=None, # torchvision's CIFAR folder (or its parent), or fastai's PNG folder; default: `untar_data(URLs.CIFAR)` or `URLs.CIFAR_100`
                  profile:str='exp', # 'exp' or 'step'
                  seed:int=0, # seed of the subset
                  bs:int=128, # batch size
@@ -334,31 +367,10 @@ def cifar_lt_dls(n_classes:int=10, # 10 for CIFAR-10-LT, 100 for CIFAR-100-LT
     "CIFAR-10-LT or CIFAR-100-LT `DataLoaders`, with the balanced test set as validation"
     if n_classes not in (10, 100): raise ValueError(f"n_classes must be 10 (CIFAR-10) or 100 (CIFAR-100), got {n_classes}")
     if path is None: path = untar_data(URLs.CIFAR if n_classes == 10 else URLs.CIFAR_100)
-    train,valid = load_image_folder(path)
+    train,valid = load_cifar_pickles(path, n_classes) if cifar_pickle_dir(path, n_classes) else load_image_folder(path)
     if train.c != n_classes: raise ValueError(f"{path} holds {train.c} classes but n_classes={n_classes}")
     train = train.subset(long_tail_subset(train.y.numpy(), imb_factor, profile, seed))
     return (tensor_dls if fast else _pil_dls)(train, valid, bs=bs, device=device, path=path, **kwargs)
-
-# %% ../nbs/00_data.ipynb #795167c5
-def make_fake_image_folder(path, # where to write
-                           n_classes:int=10, # classes
-                           n_train:int=50, # training images per class
-                           n_test:int=10, # test images per class
-                           size:int=32, # image side
-                           nested:bool=False, # put classes under superclass folders, as some CIFAR-100 archives do
-                           seed:int=0) -> Path:
-    "Write a small fake dataset with CIFAR's on-disk layout; each class gets its own mean colour"
-    from PIL import Image
-    path,rng = Path(path),np.random.default_rng(seed)
-    for s,n in (('train', n_train), ('test', n_test)):
-        for c in range(n_classes):
-            d = path/s/(f'super{c%2}' if nested else '')/f'class{c:03d}'
-            d.mkdir(parents=True, exist_ok=True)
-            base = rng.integers(0, 256, 3)
-            for i in range(n):
-                im = np.clip(base + rng.normal(0, 20, (size,size,3)), 0, 255).astype(np.uint8)
-                Image.fromarray(im).save(d/f'{i}_class{c:03d}.png')
-    return path
 
 # %% ../nbs/00_data.ipynb #851813ce
 def read_split_file(root, # dataset root; paths in the file are relative to it

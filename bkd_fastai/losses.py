@@ -10,11 +10,10 @@ import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.all import *
-from fastai.losses import FocalLossFlat
 
 # %% auto #0
-__all__ = ['FocalLoss', 'class_balanced_weights', 'balanced_kd_loss', 'drw_epoch', 'LTLoss', 'WeightedCE', 'NormedLinear',
-           'LDAMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss']
+__all__ = ['class_balanced_weights', 'balanced_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss', 'WeightedCE', 'NormedLinear',
+           'LDAMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'WeightedFocalLoss']
 
 # %% ../nbs/01_losses.ipynb #3aa56619
 def _check_counts(counts) -> Tensor:
@@ -46,12 +45,19 @@ def balanced_kd_loss(student_logits:Tensor, # (N,C) student logits
     return (log_q.exp() * (log_q - log_p)).sum(-1).mean() * T**2
 
 # %% ../nbs/01_losses.ipynb #3a28b72c
+def scaled_epoch(n_epoch:int, # epochs in the fit
+                 frac:float # a point of the paper's 200-epoch schedule, as a fraction of training (160/200 = 0.8)
+                ) -> int:
+    "First epoch (0-based) at or after `frac` of a fit of `n_epoch` epochs: the one rule for the scaled schedule's boundaries"
+    if not 0 <= frac <= 1: raise ValueError(f"a point of the schedule is a fraction of training and must be in [0, 1] (got {frac})")
+    return int(frac * n_epoch + 1e-9) # 1e-9: 0.8*n is a hair under an integer for some n
+
 def drw_epoch(n_epoch:int, # epochs in the fit
               drw_pct:float=0.8 # fraction of training before re-weighting starts
              ) -> int:
     "First epoch (0-based) of a fit of `n_epoch` epochs that uses class-balanced weights"
     if not 0 <= drw_pct <= 1: raise ValueError(f"drw_pct is a fraction of training and must be in [0, 1] (got {drw_pct})")
-    return int(round(drw_pct * n_epoch))
+    return scaled_epoch(n_epoch, drw_pct)
 
 # %% ../nbs/01_losses.ipynb #737ba5d7
 class LTLoss(nn.Module):
@@ -116,4 +122,15 @@ class BalancedSoftmaxLoss(LTLoss):
     def adjust(self, x, y): return x + self.log_n.to(x.device)
 
 # %% ../nbs/01_losses.ipynb #adc90246
-FocalLoss = FocalLossFlat
+class WeightedFocalLoss(LTLoss):
+    "Focal loss as the BKD and LDAM-DRW code write it: mean of `(1-p)^γ·CE_w` with `CE_w` the weighted CE and `p = exp(-CE_w)`"
+    def __init__(self, gamma:float=1., # focusing γ; the reference code uses 1
+                 weight:Tensor|None=None # class weights (set by `DRWCallback` on the official schedule)
+                ):
+        if gamma < 0: raise ValueError(f"gamma must be >= 0 (got {gamma}); 0 is plain cross-entropy")
+        super().__init__(weight)
+        self.gamma = gamma
+    def forward(self, x:Tensor, y:Tensor) -> Tensor:
+        w = None if self.weight is None else self.weight.to(x.device, torch.float32)
+        ce = F.cross_entropy(self.adjust(x.float(), y), y.long().view(-1), weight=w, reduction='none')
+        return ((1 - torch.exp(-ce))**self.gamma * ce).mean()

@@ -6,7 +6,8 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import json, math, os, sys, time, warnings
+import json, math, os, random, sys, time, warnings
+from typing import Callable, NamedTuple
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -20,10 +21,11 @@ from .metrics import *
 from .models import *
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATASETS', 'METHODS', 'DISTILLED', 'COLS', 'warmup_epochs', 'paper_lr_mult', 'PaperSchedule',
-           'method_parts', 'atomic_write', 'save_json', 'EpochCheckpoint', 'save_model', 'load_model',
-           'recipe_opt_func', 'train_method', 'evaluate', 'results_table', 'write_reports', 'describe_device',
-           'get_dls', 'estimate_minutes', 'run_bkd', 'bkd_train']
+__all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult', 'PaperSchedule',
+           'Method', 'method_drw_pct', 'atomic_write', 'save_json', 'EpochCheckpoint', 'save_bkd_model',
+           'load_bkd_model', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate',
+           'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_bkd', 'merge_runs',
+           'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -32,73 +34,80 @@ def warmup_epochs(n_epoch:int, # epochs in the fit
     "Warm-up epochs: `warmup_pct` of `n_epoch`, rounded half up (5 of 200, 2 of 60)"
     return int(math.floor(n_epoch * warmup_pct + 0.5))
 
-def paper_lr_mult(epoch:float, # position in training, in epochs (epoch + iter/n_iter at the start of a step)
+def lr_drop_epochs(n_epoch:int, # epochs in the fit
+                   drops=((0.8, 1e-2), (0.9, 1e-4)) # (fraction of training, multiplier) steps
+                  ) -> list:
+    "`(first epoch, multiplier)` of each lr drop: at `scaled_epoch`, and at least one epoch after the drop before"
+    res = []
+    for frac,m in drops: res.append((max(scaled_epoch(n_epoch, frac), res[-1][0]+1 if res else 0), m))
+    return res
+
+def paper_lr_mult(epoch:int, # the epoch (0-based; a fractional position is truncated, as the reference sets the rate once an epoch)
                   n_epoch:int, # epochs in the fit
-                  n_iter:int|None=None, # steps per epoch; the warm-up then matches the reference code step for step
                   warmup_pct:float=0.025, # fraction of the epochs used to warm up
                   drops=((0.8, 1e-2), (0.9, 1e-4)) # (fraction of training, multiplier) steps
                  ) -> float:
-    "Multiplier of the base lr at `epoch` in the paper's schedule, scaled to `n_epoch` epochs"
-    warm = warmup_epochs(n_epoch, warmup_pct)
-    if epoch < warm:
-        return (epoch * n_iter + 1) / (warm * n_iter) if n_iter else epoch / warm
-    mult = 1.
-    for frac,m in drops:
-        if math.floor(epoch) >= int(frac * n_epoch): mult = m
-    return mult
+    "Multiplier of the base lr in `epoch` of the paper's schedule, scaled to `n_epoch` epochs"
+    e,warm = int(epoch),warmup_epochs(n_epoch, warmup_pct)
+    if e < warm: return (e + 1) / warm
+    return next((m for start,m in lr_drop_epochs(n_epoch, drops)[::-1] if e >= start), 1.)
 
 # %% ../nbs/05_train.ipynb #76f0b73f
 class PaperSchedule(Callback):
-    "Set the lr before each training step from `paper_lr_mult`"
+    "Set the lr at the start of each training epoch from `paper_lr_mult`, as the reference code does"
     order,run_valid = 60,False
     def __init__(self, lr:float=0.1, # base learning rate
                  warmup_pct:float=0.025, # fraction of epochs for the linear warm-up
                  drops=((0.8, 1e-2), (0.9, 1e-4)) # (fraction of training, multiplier) steps
                 ): store_attr()
     def before_fit(self): self.hist = []
-    def before_batch(self):
-        lr = self.lr * paper_lr_mult(self.epoch + self.iter/self.n_iter, self.n_epoch, self.n_iter, self.warmup_pct, self.drops)
+    def before_train(self):
+        lr = self.lr * paper_lr_mult(self.epoch, self.n_epoch, self.warmup_pct, self.drops)
         self.opt.set_hyper('lr', lr)
         self.hist.append(lr)
 
 # %% ../nbs/05_train.ipynb #cd6afb93
 PRESETS = dict(
-    quick=dict(arch='resnet20', epochs=8, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, T=2., alpha=1., beta=0.9999),
+    quick=dict(arch='resnet8', epochs=16, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, T=2., alpha=1., beta=0.9999),
     paper=dict(arch='resnet32', epochs=200, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, T=2., alpha=1., beta=0.9999))
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'splits')
 
 # %% ../nbs/05_train.ipynb #a32cc815
-METHODS = {
-    'ce': 'cross-entropy (the vanilla teacher)',
-    'kd': 'vanilla knowledge distillation from the CE teacher',
-    'bkd': 'balanced knowledge distillation from the CE teacher',
-    'ce_drw': 'cross-entropy with deferred class-balanced re-weighting',
-    'ldam_drw': 'LDAM loss with a cosine classifier and deferred re-weighting',
-    'la': 'logit-adjusted cross-entropy (tau = 1)',
-    'bs': 'balanced softmax',
-    'focal': 'focal loss (gamma = 2)',
-}
-DISTILLED = ('kd', 'bkd')
+class Method(NamedTuple):
+    "One method of `bkd-train`"
+    desc:str # what it is, for `--help` and the logs
+    loss:Callable # `loss(counts)`: the loss function
+    cbs:Callable|None=None # `cbs(o)`: the callbacks, from `o.teacher`, `o.counts`, `o.drw_pct` and the recipe
+    reweight:str|None=None # None; 'drw': class weights from 80% of training; 'bkd': BKD's schedule (from the start on 100+ classes)
+    normed:bool=False # cosine classifier (`NormedLinear`)
+    teacher:bool=False # distils from the CE teacher
 
-def method_parts(method:str, # a key of `METHODS`
-                 counts, # training images per class
-                 cfg:dict, # the recipe (T, alpha, beta, drw_pct)
-                 teacher:nn.Module|None=None # the CE teacher, for 'kd' and 'bkd'
-                ) -> tuple:
-    "`(loss_func, callbacks, normed_classifier)` for `method`"
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
-    if method in DISTILLED and teacher is None: raise ValueError(f"method {method!r} needs a teacher: train 'ce' first or pass --teacher")
-    drw = lambda: [DRWCallback(cfg['drw_pct'], cfg['beta'], counts)]
-    return {
-        'ce': lambda: (CrossEntropyLossFlat(), [], False),
-        'kd': lambda: (CrossEntropyLossFlat(), [KDCallback(teacher, cfg['T'], cfg['alpha'])], False),
-        'bkd': lambda: (CrossEntropyLossFlat(), [BKDCallback(teacher, cfg['T'], cfg['alpha'], cfg['beta'], cfg['drw_pct'], counts)], False),
-        'ce_drw': lambda: (WeightedCE(), drw(), False),
-        'ldam_drw': lambda: (LDAMLoss(counts), drw(), True),
-        'la': lambda: (LogitAdjustedLoss(counts, tau=1.), [], False),
-        'bs': lambda: (BalancedSoftmaxLoss(counts), [], False),
-        'focal': lambda: (FocalLoss(gamma=2.), [], False),
-    }[method]()
+def _drw(o): return [DRWCallback(o.drw_pct, o.beta, o.counts)]
+def _kd(o): return [KDCallback(o.teacher, o.T, o.alpha)]
+
+METHODS = {
+    'ce': Method('cross-entropy (the vanilla teacher)', lambda c: CrossEntropyLossFlat()),
+    'kd': Method('vanilla knowledge distillation: plain CE + KD from the CE teacher', lambda c: CrossEntropyLossFlat(), _kd, teacher=True),
+    'kd_drw': Method("the official code's KD baseline: CE with class weights on BKD's schedule + unweighted KD", lambda c: WeightedCE(),
+                     lambda o: _drw(o) + _kd(o), 'bkd', teacher=True),
+    'bkd': Method('balanced knowledge distillation: plain CE + KD from the CE teacher, its soft labels re-weighted by class',
+                  lambda c: CrossEntropyLossFlat(), lambda o: [BKDCallback(o.teacher, o.T, o.alpha, o.beta, o.drw_pct, o.counts)], 'bkd', teacher=True),
+    'ce_drw': Method('cross-entropy with deferred class-balanced re-weighting', lambda c: WeightedCE(), _drw, 'drw'),
+    'ldam_drw': Method('LDAM loss with a cosine classifier and deferred re-weighting', lambda c: LDAMLoss(c), _drw, 'drw', normed=True),
+    'la': Method('logit-adjusted cross-entropy (tau = 1)', lambda c: LogitAdjustedLoss(c, tau=1.)),
+    'bs': Method('balanced softmax', lambda c: BalancedSoftmaxLoss(c)),
+    'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda c: WeightedFocalLoss(1.), _drw, 'bkd'),
+}
+
+def method_drw_pct(method:str, # a key of `METHODS`
+                   n_classes:int, # classes in the dataset
+                   drw_pct:float|None=None # an override for every method that re-weights
+                  ) -> float|None:
+    "When `method` switches its class weights on, as a fraction of training (None: it never re-weights)"
+    rw = METHODS[method].reweight
+    if rw is None: return None
+    if drw_pct is not None: return drw_pct
+    return 0. if rw == 'bkd' and n_classes >= 100 else 0.8
 
 # %% ../nbs/05_train.ipynb #afcb3746
 def atomic_write(fname, # destination
@@ -134,17 +143,17 @@ class EpochCheckpoint(Callback):
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
 # %% ../nbs/05_train.ipynb #4ace50c1
-def save_model(model:nn.Module, fname, # the model and its file
+def save_bkd_model(model:nn.Module, fname, # the model and its file
                arch:str, n_classes:int, n_in:int, normed:bool=False # what rebuilds it: a key of `ARCHS` and its arguments
               ):
     "Atomically save `model`'s weights with its architecture"
     d = dict(arch=arch, n_classes=n_classes, n_in=n_in, normed=normed, state_dict=model.state_dict())
     atomic_write(fname, lambda p: torch.save(d, p))
 
-def load_model(fname, # a file written by `save_model`
+def load_bkd_model(fname, # a file written by `save_bkd_model`
                arch:str|None=None, n_classes:int|None=None, n_in:int|None=None # what the caller expects
               ) -> nn.Module:
-    "Rebuild and load a model saved by `save_model`, checking it matches what is expected"
+    "Rebuild and load a model saved by `save_bkd_model`, checking it matches what is expected"
     fname = Path(fname)
     if not fname.exists(): raise FileNotFoundError(f"model file {fname} not found")
     d = torch.load(fname, map_location='cpu', weights_only=False)
@@ -162,23 +171,41 @@ def recipe_opt_func(mom:float=0.9 # momentum
     "The reference code's optimiser, PyTorch's SGD with momentum, as a fastai `opt_func`"
     return partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=mom))
 
+def seed_dls(dls:DataLoaders, seed:int):
+    "Seed Python, NumPy and torch (`set_seed`) and the shuffle of `dls.train`, which keeps a generator of its own"
+    set_seed(seed)
+    dls.train.rng = random.Random(seed)
+
+def recipe_learner(dls:DataLoaders, # classification data
+                   method:str='ce', # a key of `METHODS`
+                   cfg:dict|None=None, # the recipe; default: the `quick` preset, seed 0
+                   teacher:nn.Module|None=None, # the CE teacher, for the methods that distil
+                   cbs=None, # extra callbacks
+                   **kwargs # passed to `Learner`
+                  ) -> Learner:
+    "A seeded `Learner` for `method`: the recipe's model, loss, SGD, `PaperSchedule`, long-tail metrics and the method's callbacks"
+    cfg = {**PRESETS['quick'], 'seed': 0, 'drw_pct': None, **(cfg or {})}
+    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    m = METHODS[method]
+    if m.teacher and teacher is None: raise ValueError(f"method {method!r} needs a teacher: train 'ce' first or pass --teacher")
+    counts = class_counts(dls)
+    n_in = dls.one_batch()[0].shape[1]
+    o = AttrDict(cfg, teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
+    seed_dls(dls, cfg['seed'])
+    model = get_arch(cfg['arch'])(len(counts), n_in, m.normed)
+    return Learner(dls, model, loss_func=m.loss(counts), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
+                   metrics=lt_metrics('shots' if counts.min() < 20 else 'thirds'),
+                   cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'])] + (m.cbs(o) if m.cbs else []) + L(cbs), **kwargs)
+
 def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
-                 teacher:nn.Module|None=None, # CE teacher for 'kd'/'bkd'
+                 teacher:nn.Module|None=None, # CE teacher for the methods that distil
                  resume:bool=False, # continue from the last checkpoint
                  cbs=None, # extra callbacks
                  quiet:bool=False # no progress bars or tables
                 ) -> Learner:
     "Train `method` with the recipe `cfg`, checkpointing every epoch into `out/checkpoints`"
-    counts = class_counts(dls)
-    n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
-    loss_func,mcbs,normed = method_parts(method, counts, cfg, teacher)
-    set_seed(cfg['seed'])
-    model = get_arch(cfg['arch'])(n_classes, n_in, normed)
-    split = 'shots' if counts.min() < 20 else 'thirds'
     ckpt = Path(out)/'checkpoints'/f'{method}.pth'
-    learn = Learner(dls, model, loss_func=loss_func, opt_func=recipe_opt_func(cfg['mom']),
-                    lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True, metrics=lt_metrics(split), path=out, model_dir='models',
-                    cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct']), EpochCheckpoint(ckpt, dict(method=method))] + mcbs + L(cbs))
+    learn = recipe_learner(dls, method, cfg, teacher, [EpochCheckpoint(ckpt, dict(method=method))] + L(cbs), path=out, model_dir='models')
     start = 0
     if resume and ckpt.exists():
         st = torch.load(ckpt, map_location='cpu', weights_only=False)
@@ -276,14 +303,14 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             epochs:int|None=None, # epochs per method; default: the preset's
             preset:str='quick', # 'quick' or 'paper', see `PRESETS`
             methods='ce,bkd', # comma-separated keys of `METHODS` (or a list)
-            teacher=None, # a `save_model` file to reuse as the CE teacher
+            teacher=None, # a `save_bkd_model` file to reuse as the CE teacher
             out='bkd_runs', # output folder
             seed:int=0, # seed of the subset and of training
             resume:bool=False, # continue from the checkpoints in `out`
             data=None, # dataset folder (the split-file root for 'splits')
             train_file=None, valid_file=None, # split files, for 'splits'
             bs:int|None=None, # batch size; default: the preset's
-            drw_pct:float|None=None, # DRW point; default 0.8, or 0 for 100 classes or more
+            drw_pct:float|None=None, # when every re-weighting method switches its weights on; default: each method's own (see `method_drw_pct`)
             cbs=None, # extra callbacks for every learner
             quiet:bool=False # no progress bars, tables or messages
            ) -> dict:
@@ -299,14 +326,16 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     bad = [m for m in methods if m not in METHODS]
     if bad: raise ValueError(f"unknown method(s) {', '.join(bad)}; choose from {', '.join(METHODS)}")
     if cfg['epochs'] < 1: raise ValueError(f"--epochs must be at least 1 (got {cfg['epochs']})")
-    if any(m in DISTILLED for m in methods) and teacher is None and 'ce' not in methods: methods = ['ce'] + methods
+    if any(METHODS[m].teacher for m in methods) and teacher is None and 'ce' not in methods: methods = ['ce'] + methods
     methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
+    if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
     out = Path(out); _check_out(out)
+    set_seed(seed)
     dls = get_dls(dataset, imb, cfg['bs'], seed, data, train_file, valid_file)
     counts = class_counts(dls)
     n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
-    cfg.update(seed=seed, drw_pct=ifnone(drw_pct, 0. if n_classes >= 100 else 0.8))
-    tmodel = None if teacher is None else load_model(teacher, cfg['arch'], n_classes, n_in)
+    cfg.update(seed=seed, drw_pct=drw_pct)
+    tmodel = None if teacher is None else load_bkd_model(teacher, cfg['arch'], n_classes, n_in)
     dev = torch.device(dls.device)
     if not quiet: print(f"bkd-train: {dataset}-LT (IF={imb}, {int(counts.sum())} training images, {n_classes} classes), "
                         f"{cfg['arch']}, {cfg['epochs']} epochs, methods {', '.join(methods)}, on {describe_device(dev)}")
@@ -316,6 +345,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     config = dict(dataset=dataset, imb=imb, preset=preset, methods=methods, out=str(out), teacher=None if teacher is None else str(teacher),
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
                   device=describe_device(dev), **cfg)
+    config['drw_pct'] = {m: method_drw_pct(m, n_classes, drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
     vocab = list(dls.vocab) if n_classes <= 20 else None
     for m in methods:
@@ -324,18 +354,40 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         if m == 'ce' and tmodel is not None:
             learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat())
         elif resume and mf.exists():
-            learn = Learner(dls, load_model(mf), loss_func=CrossEntropyLossFlat())
+            learn = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat())
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
         else:
-            if not quiet: print(f"\n{m}: {METHODS[m]}")
-            learn = train_method(m, dls, cfg, out, tmodel if m in DISTILLED else None, resume, cbs, quiet)
-            save_model(learn.model, mf, cfg['arch'], n_classes, n_in, m == 'ldam_drw')
+            if not quiet: print(f"\n{m}: {METHODS[m].desc}")
+            learn = train_method(m, dls, cfg, out, tmodel if METHODS[m].teacher else None, resume, cbs, quiet)
+            save_bkd_model(learn.model, mf, cfg['arch'], n_classes, n_in, METHODS[m].normed)
         if m == 'ce' and tmodel is None: tmodel = learn.model
         results['methods'][m] = evaluate(learn)
         results['wall_s'][m] = round(time.time() - t0, 1)
         write_reports(results, out, vocab)
     if not quiet: print('\n' + results_table(results['methods']) + f"\nresults, table, plot and weights in {out}/")
     return results
+
+# %% ../nbs/05_train.ipynb #e78615ed
+def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same run with different seeds
+              ) -> dict:
+    "One record for several seeds: per method, the mean and std of every accuracy, and the per-seed results"
+    seeds = [r['config']['seed'] for r in runs]
+    if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
+    methods = list(runs[0]['methods'])
+    if any(list(r['methods']) != methods for r in runs): raise ValueError("runs must train the same methods")
+    def stat(f, vals):
+        v = np.array([np.nan if o is None else o for o in vals], dtype=float)
+        return None if np.isnan(v).all() else float(f(v))
+    res = dict(config={k: v for k,v in runs[0]['config'].items() if k not in ('seed', 'out')}, seeds=seeds, methods={}, std={}, per_seed={}, wall_s={})
+    for m in methods:
+        rs = [r['methods'][m] for r in runs]
+        res['methods'][m] = {k: stat(np.mean, [o[k] for o in rs]) for k in COLS}
+        res['std'][m] = {k: stat(np.std, [o[k] for o in rs]) for k in COLS}
+        res['methods'][m]['per_class'] = np.mean([o['per_class'] for o in rs], 0).tolist()
+        res['std'][m]['per_class'] = np.std([o['per_class'] for o in rs], 0).tolist()
+        res['per_seed'][m] = {k: [o[k] for o in rs] for k in COLS + ('per_class',)}
+        res['wall_s'][m] = [r['wall_s'][m] for r in runs]
+    return res
 
 # %% ../nbs/05_train.ipynb #516d7add
 @call_parse
@@ -344,8 +396,8 @@ def bkd_train(
     imb:float=100, # imbalance factor: largest over smallest class
     arch:str=None, # resnet8, resnet20, resnet32, resnet44, resnet56 or resnet110 (default: the preset's)
     epochs:int=None, # epochs per method (default: the preset's)
-    preset:str='quick', # quick: ResNet-20, 8 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU
-    methods:str='ce,bkd', # comma-separated: ce, kd, bkd, ce_drw, ldam_drw, la, bs, focal
+    preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU
+    methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule
     teacher:str=None, # a teacher model file (out/models/ce.pth) to reuse instead of training one
     out:str='bkd_runs', # output folder for results.json, results.md, per_class.png and models/
     seed:int=0, # random seed of the subset and of training
@@ -354,7 +406,8 @@ def bkd_train(
     train_file:str=None, # training split file, for --dataset splits
     valid_file:str=None, # validation split file, for --dataset splits
     bs:int=None, # batch size (default: the preset's, 128)
+    drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
-    try: run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs)
+    try: run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct)
     except (ValueError, FileNotFoundError, PermissionError) as e: sys.exit(f"bkd-train: error: {e}")
