@@ -16,9 +16,8 @@ from fastcore.script import call_parse, store_true
 from fastai.basics import *
 from .data import fmnist_lt_dls, class_counts
 from .losses import class_balanced_weights
-from .callback import BKDCallback, KDCallback
 from .models import get_arch
-from .train import recipe_opt_func
+from .train import recipe_learner
 
 # %% auto #0
 __all__ = ['VARIANTS', 'official_bkd_loss', 'torch_bkd_steps', 'make_variant', 'variant_peak_mb', 'run_bench', 'bkd_bench']
@@ -33,6 +32,7 @@ def official_bkd_loss(out_s, out_t, target, weight, T=2., alpha=1.):
     kd = F.kl_div(F.log_softmax(out_s/T, dim=1), pred_t, reduction='none').mean(dim=0)
     return F.cross_entropy(out_s, target) + alpha * kd.sum() * T * T
 
+# %% ../nbs/06_bench.ipynb #42d68b34
 def torch_bkd_steps(student, teacher, batches, weight, lr=0.1, T=2., alpha=1.):
     "A hand-written PyTorch BKD training loop over `batches`"
     opt = torch.optim.SGD(student.parameters(), lr=lr, momentum=0.9, weight_decay=2e-4)
@@ -78,11 +78,9 @@ def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
             if cuda: torch.cuda.synchronize()
             return time.perf_counter() - t
         return run
-    cbs = {'ce': [], 'kd': [KDCallback(teacher, teacher_bf16=teacher_bf16)],
-           'bkd': [BKDCallback(teacher, drw_pct=0, counts=counts, teacher_bf16=teacher_bf16)]}[variant]
     timer = _Timer()
-    learn = Learner(dls, student, loss_func=CrossEntropyLossFlat(), opt_func=recipe_opt_func(0.9),
-                    lr=0.1, wd=2e-4, wd_bn_bias=True, cbs=cbs + [timer])
+    learn = recipe_learner(dls, variant, dict(arch=arch, seed=seed, drw_pct=0.), teacher=teacher, cbs=timer) # as bkd-train builds it
+    if variant != 'ce': getattr(learn, f'{variant}_cb').teacher_bf16 = teacher_bf16
     def run(n):
         learn.dls = sub(n)
         with learn.no_bar(), learn.no_logging(): learn.fit(1)

@@ -7,171 +7,142 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/callback.html.md"""
 # %% ../nbs/02_callback.ipynb #365b7c69
 from __future__ import annotations
 import contextlib
-
 from pathlib import Path
 import torch, torch.nn as nn
 from torch import Tensor
 from fastcore.all import *
 from fastai.basics import *
-from fastai.callback.fp16 import MixedPrecision
+from fastai.callback.training import GradientAccumulation
+from fastai.callback.mixup import MixUp
 from .losses import *
 from .data import class_counts
+from .models import load_bkd_model
 
 # %% auto #0
-__all__ = ['load_teacher', 'is_fitting', 'BKDCallback', 'KDCallback', 'DRWCallback']
+__all__ = ['load_teacher', 'BKDCallback', 'LossParts', 'add_loss_parts', 'KDCallback', 'DRWCallback']
 
 # %% ../nbs/02_callback.ipynb #48e8880b
-def load_teacher(teacher # `nn.Module`, `Learner`, or path to an export / a saved module
+def load_teacher(teacher # `nn.Module`, `Learner`, or path to a `bkd-train` model file, an export or a saved module
                 ) -> nn.Module:
     "The teacher's `nn.Module`, from a module, a `Learner`, or a file"
     if isinstance(teacher, Learner): return teacher.model
     if isinstance(teacher, nn.Module): return teacher
-    if isinstance(teacher, (str, Path)):
-        p = Path(teacher)
-        if not p.exists(): raise FileNotFoundError(f"teacher file {p} not found")
-        obj = torch.load(p, map_location='cpu', weights_only=False)
-        if isinstance(obj, Learner): return obj.model
-        if isinstance(obj, nn.Module): return obj
-        if isinstance(obj, dict): raise TypeError(f"{p} holds a state dict, which has no architecture: build the model, "
-                                                  "call `model.load_state_dict(torch.load(path))` and pass the module as teacher")
-        raise TypeError(f"{p} holds a {type(obj).__name__}, not a model or a Learner")
-    raise TypeError(f"teacher must be an nn.Module, a Learner or a path, got {type(teacher).__name__}")
-
-# %% ../nbs/02_callback.ipynb #fa04061e
-def is_fitting(learn:Learner) -> bool:
-    "True during `fit`, False inside `validate`/`get_preds` (which hold `learn.lock`)"
-    return not learn.lock.locked()
+    if not isinstance(teacher, (str, Path)): raise TypeError(f"teacher must be an nn.Module, a Learner or a path, got {type(teacher).__name__}")
+    p = Path(teacher)
+    if not p.exists(): raise FileNotFoundError(f"teacher file {p} not found")
+    obj = torch.load(p, map_location='cpu', weights_only=False)
+    if isinstance(obj, Learner): return obj.model
+    if isinstance(obj, nn.Module): return obj
+    if isinstance(obj, dict) and {'arch', 'state_dict'} <= set(obj): return load_bkd_model(p)
+    if isinstance(obj, dict): raise TypeError(f"{p} holds a state dict, which has no architecture: build the model, "
+                                              "call `model.load_state_dict(torch.load(path))` and pass the module as teacher")
+    raise TypeError(f"{p} holds a {type(obj).__name__}, not a model or a Learner")
 
 # %% ../nbs/02_callback.ipynb #89f323c6
 class BKDCallback(Callback):
-    "Balanced knowledge distillation: train the student on `loss_func + α·T²·KL(q‖p_s/T)` with a frozen teacher"
-    order,run_valid = Recorder.order+1,False
-    balanced = True
-    _stateattrs = ('teacher','t_logits','weights','_sums','_first_bad')
+    "Balanced knowledge distillation: add `α·T²·KL(q‖softmax(z_s/T))` to the training loss, `q` the class-balanced teacher"
+    order,run_valid = GradientAccumulation.order-1,False # the term joins `loss_grad` before gradient accumulation rescales it
+    balanced,_stateattrs = True,('teacher','t_logits','weights','cb_weights','bad')
     def __init__(self, teacher, # the trained teacher: `nn.Module`, `Learner`, or path (see `load_teacher`)
                  T:float=2., # distillation temperature
                  alpha:float=1., # weight α of the distillation term
                  beta:float=0.9999, # effective-number β of the class-balanced weights
                  drw_pct:float=0.8, # fraction of the epochs before re-weighting starts (0: from the start)
                  counts=None, # training images per class; default `class_counts(learn.dls)`
-                 teacher_device=None, # device for the teacher, e.g. a second GPU; default: the learner's
-                 sync_checks:bool|None=None, # check teacher logits at every batch; default: only on the CPU
+                 teacher_device=None, # device for the teacher, e.g. a second GPU; default: the student's
+                 check_every:int|None=None, # check the teacher's logits with a sync every N batches; default: 1 on the CPU, 100 on a GPU
                  teacher_bf16:bool=False # run the teacher under bf16 autocast (opt-in; see the benchmark page)
                 ):
-        if T <= 0: raise ValueError(f"T is a temperature and must be > 0 (got {T}); the paper uses T=2")
-        if alpha < 0: raise ValueError(f"alpha weighs the distillation term and must be >= 0 (got {alpha})")
+        if not T > 0: raise ValueError(f"T is a temperature and must be > 0 (got {T}); the paper uses T=2")
+        if not alpha >= 0: raise ValueError(f"alpha weighs the distillation term and must be >= 0 (got {alpha}); the paper uses 1")
         if not 0 <= beta < 1: raise ValueError(f"beta must be in [0, 1) (got {beta}); the paper uses 0.9999")
         drw_epoch(1, drw_pct)
+        if check_every is not None and not check_every >= 1: raise ValueError(f"check_every is a number of batches and must be >= 1 (got {check_every})")
         if counts is not None: class_balanced_weights(counts, beta) # fail early on bad counts
         store_attr(but='teacher')
-        self.fitting = False
-        self.teacher = teacher if teacher is None else load_teacher(teacher)
-
+        self.teacher = None if teacher is None else load_teacher(teacher)
     @property
     def name(self): return 'bkd_cb' if self.balanced else 'kd_cb' # `learn.bkd` is the patched method
-
-    def _init_state(self):
-        for k in self._stateattrs: setattr(self, k, None)
-        self.fitting = False
-
-    @property
-    def live(self): return self.fitting and is_fitting(self.learn)
-
-    def before_fit(self):
-        if not is_fitting(self.learn): return
-        self.fitting = True
-        if self.teacher is None: raise ValueError("this callback has no teacher (a Learner exported with BKD drops it); set `cb.teacher = model` before fitting")
-        self.dev = torch.device(ifnone(self.dls.device, default_device()))
-        self.tdev = torch.device(ifnone(self.teacher_device, self.dev))
-        self.teacher.to(self.tdev)
-        self.teacher_was_training = self.teacher.training
-        self.sync = ifnone(self.sync_checks, self.dev.type == 'cpu')
-        self.weights = None
-        if self.balanced:
-            counts = self.counts if self.counts is not None else class_counts(self.dls)
-            self.weights = class_balanced_weights(counts, self.beta).to(self.dev)
-        self.first_drw = drw_epoch(self.n_epoch, self.drw_pct)
-        names = self.recorder.metric_names
-        i = len(names) - (1 if names and names[-1]=='time' else 0)
-        self.recorder.metric_names = names[:i] + ['train_ce','train_kd'] + names[i:]
-        self.logged = True
-
-    def before_epoch(self):
-        if self.live: self.use_weights = self.balanced and self.epoch >= self.first_drw
+    def _init_state(self): self.teacher = self.t_logits = self.weights = self.cb_weights = self.bad = None # after unpickling: `learn.export` drops them
+    def after_create(self): add_loss_parts(self.learn)
 
     def before_train(self):
-        self.teacher.eval()
-        self._sums,self._n = torch.zeros(2, device=self.dev),0
-        self._first_bad = torch.full((), -1, device=self.dev)
-        if self.learn.loss_func != self.lf: self.old_lf = self.learn.loss_func # not after an interrupted fit
-        self.learn.loss_func = self.lf
-        self.logged = False
+        if self.teacher is None: raise ValueError("this callback has no teacher (a Learner exported with BKD drops it); set `cb.teacher = model` before fitting")
+        dev = next(self.model.parameters()).device
+        self.tdev = torch.device(ifnone(self.teacher_device, dev))
+        self.teacher.to(self.tdev)
+        self.every = ifnone(self.check_every, 1 if dev.type == 'cpu' else 100)
+        self.bad = torch.full((), -1, device=dev)
+        self.cb_weights = class_balanced_weights(ifnone(self.counts, class_counts(self.dls)), self.beta).to(dev) if self.balanced else None
+        self.weights = self.cb_weights if self.balanced and self.epoch >= drw_epoch(self.n_epoch, self.drw_pct) else None
 
     def after_pred(self):
-        xb = self.xb if self.tdev == self.dev else to_device(self.xb, self.tdev)
         amp = torch.autocast(self.tdev.type, torch.bfloat16) if self.teacher_bf16 else contextlib.nullcontext() # keeps any outer autocast
-        with torch.inference_mode(), amp: t = self.teacher(*xb)
-        t = t.to(self.pred.device)
-        if t.shape != self.pred.shape:
-            self._fail(ValueError(f"teacher output shape {tuple(t.shape)} does not match student output shape {tuple(self.pred.shape)}; "
-                                  "teacher and student must predict the same classes"))
-        if self.weights is not None and len(self.weights) != t.shape[-1]:
-            self._fail(ValueError(f"counts has {len(self.weights)} classes but the models predict {t.shape[-1]}; pass one count per class"))
-        bad = ~torch.isfinite(t).all()
-        if self.sync:
-            if bad: self._fail(FloatingPointError(f"teacher logits are not finite at epoch {self.epoch}, batch {self.iter}; check the teacher's weights and inputs"))
-        else: self._first_bad = torch.where(bad & (self._first_bad < 0), self.iter, self._first_bad)
-        self.t_logits = t
+        was = self.teacher.training
+        try:
+            self.teacher.eval()
+            with torch.inference_mode(), amp: t = self.teacher(*to_device(self.xb, self.tdev))
+        finally: self.teacher.train(was)
+        self.t_logits = self._checked(t.to(self.pred.device))
 
-    def lf(self, pred, *yb):
-        "The training loss: the learner's own loss plus `alpha` times the (balanced) distillation term"
-        ce = self.old_lf(pred, *yb)
-        kd = balanced_kd_loss(pred, self.t_logits, self.weights if self.use_weights else None, self.T)
-        bs = find_bs(yb)
-        self._sums += torch.stack([ce.detach().float(), kd.detach()]) * bs # stays on the device: no sync
-        self._n += bs
-        return ce + self.alpha * kd
+    def after_loss(self):
+        kd = balanced_kd_loss(self.pred, self.t_logits, self.weights, self.T)
+        if (parts := getattr(self.learn, 'loss_parts', None)) is not None: parts.add(self.learn.loss, kd, find_bs(self.yb))
+        self.learn.loss_grad = self.learn.loss_grad + self.alpha*kd
+        self.learn.loss = self.learn.loss + self.alpha*kd.detach()
+        self.t_logits = None
 
     def after_train(self):
-        self.learn.loss_func = self.old_lf
-        self.t_logits = None
-        fb = int(self._first_bad)
-        if fb >= 0: self._fail(FloatingPointError(f"teacher logits were not finite at epoch {self.epoch}, batch {fb}; check the teacher's weights and inputs"))
+        if (b := int(self.bad)) >= 0: raise FloatingPointError(f"teacher logits were not finite at epoch {self.epoch}, batch {b}; check the teacher's weights and inputs")
 
-    def after_validate(self):
-        if not self.live or self.logged or not hasattr(self.recorder, 'log'): return
-        s = self._sums.tolist() # one sync per epoch
-        self.recorder.log += [s[0]/max(self._n,1), s[1]/max(self._n,1)]
-        self.logged = True
+# %% ../nbs/02_callback.ipynb #91a55ff1
+@patch
+def _checked(self:BKDCallback, t:Tensor) -> Tensor:
+    "Teacher logits `t`, checked against the student's shape and for non-finite values (see above)"
+    if t.shape != self.pred.shape: raise ValueError(f"teacher output shape {tuple(t.shape)} does not match student output shape {tuple(self.pred.shape)}; "
+                                                    "teacher and student must predict the same classes")
+    if self.cb_weights is not None and len(self.cb_weights) != t.shape[-1]: # checked from the first batch, not only once re-weighting starts
+        raise ValueError(f"counts has {len(self.cb_weights)} classes but the models predict {t.shape[-1]}; pass one count per class")
+    ok = torch.isfinite(t).all()
+    if self.iter % self.every == 0:
+        if not ok: raise FloatingPointError(f"teacher logits are not finite at epoch {self.epoch}, batch {self.iter}; check the teacher's weights and inputs")
+        return t
+    self.bad = torch.where(~ok & (self.bad < 0), self.iter, self.bad) # no sync: reported in `after_train`
+    return torch.nan_to_num(t)
 
-    def after_epoch(self):
-        if self.live and not self.logged: self.after_validate() # validation was skipped
-    def _restore(self):
-        if getattr(self, 'old_lf', None) is not None and self.learn.loss_func == self.lf: self.learn.loss_func = self.old_lf
-        self.t_logits = None
-    def _fail(self, e:Exception):
-        "Leave the learner as it was before the fit, then raise `e` (fastai sends no event after an exception)"
-        self._restore(); self.teacher.train(self.teacher_was_training); self.fitting = False
-        raise e
-    def after_cancel_train(self): self._restore()
-    def after_cancel_fit(self): self._restore()
-    def after_fit(self):
-        if not self.live: return
-        self._restore()
-        self.teacher.train(self.teacher_was_training)
-        self.fitting = False
+# %% ../nbs/02_callback.ipynb #1dd56f73
+class LossParts(Callback):
+    "`train_ce` and `train_kd` columns: epoch means of the two parts of a distillation loss, read once per epoch"
+    order,run_valid,_stateattrs = Recorder.order+1,False,('sums',)
+    def before_fit(self):
+        n = list(self.recorder.metric_names)
+        i = 2 + (len(self.learn.metrics) if self.recorder.train_metrics else 0) # after 'epoch', 'train_loss' and any training metrics
+        self.recorder.metric_names = L(n[:i] + ['train_ce', 'train_kd'] + n[i:])
+    def before_train(self): self.sums,self.n = None,0
+    def add(self, ce:Tensor, kd:Tensor, bs:int):
+        "Add a batch's two losses, weighted by its size; no sync"
+        s = torch.stack([ce.detach().float().mean(), kd.detach().float()]) * bs
+        self.sums,self.n = (s if self.sums is None else self.sums + s),self.n + bs
+    def after_train(self):
+        if 'train_ce' not in self.recorder.metric_names: return # added after this fit began
+        self.recorder.log += [float('nan')]*2 if self.sums is None else (self.sums / self.n).tolist()
+
+# %% ../nbs/02_callback.ipynb #ae0f8083
+def add_loss_parts(learn:Learner):
+    "Give `learn` a `LossParts` callback unless it has one"
+    if not isinstance(getattr(learn, 'loss_parts', None), LossParts): learn.add_cb(LossParts())
 
 # %% ../nbs/02_callback.ipynb #e6de8c3a
 class KDCallback(BKDCallback):
-    "Vanilla knowledge distillation: `loss_func + α·T²·KL(p_t/T‖p_s/T)` with a frozen teacher"
+    "Vanilla knowledge distillation: add `α·T²·KL(softmax(z_t/T)‖softmax(z_s/T))` to the training loss, with a frozen teacher"
     balanced = False
     def __init__(self, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
                  T:float=2., # distillation temperature
                  alpha:float=1., # weight α of the distillation term
-                 teacher_device=None, # device for the teacher; default: the learner's
-                 sync_checks:bool|None=None, # check teacher logits at every batch; default: only on the CPU
+                 teacher_device=None, # device for the teacher; default: the student's
+                 check_every:int|None=None, # check the teacher's logits with a sync every N batches; default: 1 on the CPU, 100 on a GPU
                  teacher_bf16:bool=False # run the teacher under bf16 autocast
-                ): super().__init__(teacher, T=T, alpha=alpha, teacher_device=teacher_device, sync_checks=sync_checks, teacher_bf16=teacher_bf16)
+                ): super().__init__(teacher, T=T, alpha=alpha, teacher_device=teacher_device, check_every=check_every, teacher_bf16=teacher_bf16)
 
 # %% ../nbs/02_callback.ipynb #f450d710
 @patch
@@ -179,33 +150,36 @@ def bkd(self:Learner, teacher, # the trained teacher: `nn.Module`, `Learner`, or
         **kwargs # `T`, `alpha`, `beta`, `drw_pct`, `counts`, ... of `BKDCallback`
        ):
     "Add a `BKDCallback` distilling from `teacher` (kwargs go to `BKDCallback`) and return the learner"
-    return self.add_cb(BKDCallback(teacher, **kwargs))
+    self.add_cb(BKDCallback(teacher, **kwargs)); add_loss_parts(self)
+    return self
 
+# %% ../nbs/02_callback.ipynb #04696597
 @patch
 def kd(self:Learner, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
        **kwargs # `T`, `alpha`, ... of `KDCallback`
       ):
     "Add a `KDCallback` distilling from `teacher` and return the learner"
-    return self.add_cb(KDCallback(teacher, **kwargs))
+    self.add_cb(KDCallback(teacher, **kwargs)); add_loss_parts(self)
+    return self
 
 # %% ../nbs/02_callback.ipynb #ca147055
 class DRWCallback(Callback):
-    "Deferred re-weighting: class-balanced weights in `learn.loss_func.weight` from `drw_pct` of training on"
-    order = BKDCallback.order
+    "Deferred re-weighting: class-balanced weights in the loss's `weight` while training, from `drw_pct` of the epochs on"
+    order,run_valid,_stateattrs = MixUp.order-1,False,('weights',) # before MixUp wraps the loss
     def __init__(self, drw_pct:float=0.8, # fraction of the epochs before re-weighting starts
                  beta:float=0.9999, # effective-number β
                  counts=None # training images per class; default `class_counts(learn.dls)`
-                ):
-        drw_epoch(1, drw_pct); store_attr(); self.fitting = False
-    def before_fit(self):
-        if not is_fitting(self.learn): return
-        self.fitting = True
-        if not hasattr(self.learn.loss_func, 'weight'):
-            raise TypeError(f"DRWCallback needs a loss with a `weight` attribute, such as WeightedCE or LDAMLoss (got {type(self.learn.loss_func).__name__})")
-        counts = self.counts if self.counts is not None else class_counts(self.dls)
-        self.weights = class_balanced_weights(counts, self.beta).to(self.dls.device or 'cpu')
-        self.first = drw_epoch(self.n_epoch, self.drw_pct)
-    def before_epoch(self):
-        if self.fitting and is_fitting(self.learn): self.learn.loss_func.weight = self.weights if self.epoch >= self.first else None
-    def after_fit(self):
-        if self.fitting and is_fitting(self.learn): self.learn.loss_func.weight,self.fitting = None,False
+                ): drw_epoch(1, drw_pct); store_attr(); self._init_state()
+    def _init_state(self): self.weights,self.lf,self.user_weight = None,None,None
+    def before_train(self):
+        lf = self.learn.loss_func
+        if not hasattr(lf, 'weight'): raise TypeError(f"DRWCallback needs a loss with a `weight` attribute, such as WeightedCE or LDAMLoss (got {type(lf).__name__})")
+        if self.weights is None or lf.weight is not self.weights: self.user_weight = lf.weight # what the user gave, not ours from an interrupted fit
+        self.lf = lf
+        if self.epoch < drw_epoch(self.n_epoch, self.drw_pct): lf.weight = self.user_weight; return
+        self.weights = class_balanced_weights(ifnone(self.counts, class_counts(self.dls)), self.beta).to(next(self.model.parameters()).device)
+        lf.weight = self.weights
+    def _restore(self):
+        "Put back the weight the loss had before training"
+        if self.lf is not None and self.weights is not None and self.lf.weight is self.weights: self.lf.weight = self.user_weight
+    before_validate = after_train = after_cancel_train = after_cancel_fit = after_fit = _restore

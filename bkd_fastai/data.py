@@ -7,6 +7,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/data.html.md"""
 # %% ../nbs/00_data.ipynb #23c20ec8
 from __future__ import annotations
 import gzip, struct, warnings
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
@@ -15,9 +16,9 @@ from fastai.data.all import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'CIFAR_PICKLES', 'lt_counts',
-           'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'tensor_dls', 'read_idx',
-           'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group',
+__all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'SHOT_THRESHOLDS', 'CIFAR_PICKLES',
+           'lt_counts', 'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'tensor_dls',
+           'read_idx', 'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group',
            'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder', 'cifar_lt_dls',
            'read_split_file', 'split_file_dls']
 
@@ -85,6 +86,11 @@ class ImageTensorDataset:
     @property
     def loss_func(self): return CrossEntropyLossFlat() # what fastai's `Learner` uses when given no loss
     def as_split(self, split_idx:int): return ImageTensorDataset(self.x, self.y, self.vocab, split_idx) # shares the tensors
+    @contextmanager
+    def set_split_idx(self, i): # as fastai's `Datasets.set_split_idx`, which `Learner.tta` uses
+        old,self.split_idx = self.split_idx,i
+        try: yield self
+        finally: self.split_idx = old
     def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), self.y[:0].clone(), self.vocab, self.split_idx) # clone: a view would pickle all the images
     def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])]))
 
@@ -199,7 +205,7 @@ def load_fmnist(path=None, # folder of the IDX files; see `fmnist_path`
 def subset(self:ImageTensorDataset, idxs):
     "The images at `idxs`, as a new `ImageTensorDataset`"
     idxs = torch.as_tensor(idxs, dtype=torch.long)
-    return ImageTensorDataset(self.x[idxs], self.y[idxs], self.vocab)
+    return ImageTensorDataset(self.x[idxs], self.y[idxs], self.vocab, self.split_idx)
 
 # %% ../nbs/00_data.ipynb #37e93eb9
 class PILPadCropFlip(Transform):
@@ -264,16 +270,18 @@ def class_counts(dls:DataLoaders # classification `DataLoaders`
 
 # %% ../nbs/00_data.ipynb #04d06e0c
 SHOT_COLORS = dict(many='tab:blue', medium='tab:orange', few='tab:red')
+SHOT_THRESHOLDS = (100, 20) # many-shot: more than 100 training images; few-shot: fewer than 20 (the LT literature's split)
 
 def shot_group(n:int, # training images of a class
-               thresholds=(100, 20) # many-shot above the first, few-shot below the second
+               thresholds=SHOT_THRESHOLDS # many-shot above the first, few-shot below the second
               ) -> str:
     "'many', 'medium' or 'few', the shot group of a class with `n` training images"
     return 'many' if n > thresholds[0] else 'few' if n < thresholds[1] else 'medium'
 
+# %% ../nbs/00_data.ipynb #45cbbf18
 def plot_class_counts(dls_or_counts, # `DataLoaders`, or a sequence of counts
                       vocab=None, # class names; default: the `DataLoaders`' vocab
-                      thresholds=(100, 20), # shot-group thresholds
+                      thresholds=SHOT_THRESHOLDS, # shot-group thresholds
                       ax=None, figsize=(8,3), title=None):
     "Bar chart of training images per class, log scale, coloured by shot group"
     import matplotlib.pyplot as plt
@@ -304,6 +312,7 @@ def cifar_pickle_dir(path, # a folder that holds torchvision's CIFAR folder, or 
     spec = CIFAR_PICKLES[n_classes]
     return first(p for p in (Path(path)/spec['folder'], Path(path)) if (p/spec['meta']).exists())
 
+# %% ../nbs/00_data.ipynb #c8b61609
 def load_cifar_pickles(path, # torchvision's CIFAR folder, or the folder that holds it
                        n_classes:int=10 # 10 or 100
                       ) -> tuple:

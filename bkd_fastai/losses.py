@@ -12,8 +12,8 @@ from torch import Tensor
 from fastcore.all import *
 
 # %% auto #0
-__all__ = ['class_balanced_weights', 'balanced_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss', 'WeightedCE', 'NormedLinear',
-           'LDAMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'WeightedFocalLoss']
+__all__ = ['class_balanced_weights', 'balanced_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss', 'WeightedCE', 'LDAMLoss',
+           'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'WeightedFocalLoss']
 
 # %% ../nbs/01_losses.ipynb #3aa56619
 def _check_counts(counts) -> Tensor:
@@ -48,10 +48,11 @@ def balanced_kd_loss(student_logits:Tensor, # (N,C) student logits
 def scaled_epoch(n_epoch:int, # epochs in the fit
                  frac:float # a point of the paper's 200-epoch schedule, as a fraction of training (160/200 = 0.8)
                 ) -> int:
-    "First epoch (0-based) at or after `frac` of a fit of `n_epoch` epochs: the one rule for the scaled schedule's boundaries"
+    "The epoch (0-based) in which the point `frac` of a fit of `n_epoch` epochs falls, `int(frac·n_epoch)`: the one rule for the schedule's boundaries"
     if not 0 <= frac <= 1: raise ValueError(f"a point of the schedule is a fraction of training and must be in [0, 1] (got {frac})")
     return int(frac * n_epoch + 1e-9) # 1e-9: 0.8*n is a hair under an integer for some n
 
+# %% ../nbs/01_losses.ipynb #965e8bc8
 def drw_epoch(n_epoch:int, # epochs in the fit
               drw_pct:float=0.8 # fraction of training before re-weighting starts
              ) -> int:
@@ -62,30 +63,24 @@ def drw_epoch(n_epoch:int, # epochs in the fit
 # %% ../nbs/01_losses.ipynb #737ba5d7
 class LTLoss(nn.Module):
     "Cross-entropy on `adjust(logits, targets)` with optional class weights; base of the long-tailed losses"
-    def __init__(self, weight:Tensor|None=None # class weights for the CE (None: unweighted)
+    y_int = True # integer targets, as for fastai's `CrossEntropyLossFlat` (so `MixUp` mixes the losses, not the labels)
+    def __init__(self, weight:Tensor|None=None, # class weights for the CE (None: unweighted)
+                 reduction:str='mean' # 'mean', 'sum' or 'none', as in PyTorch (`MixUp` sets 'none' while it mixes)
                 ):
         super().__init__()
-        self.weight = weight
+        self.weight,self.reduction = weight,reduction
     def adjust(self, x:Tensor, y:Tensor) -> Tensor: return x
     def forward(self, x:Tensor, y:Tensor) -> Tensor:
         w = None if self.weight is None else self.weight.to(x.device, torch.float32)
-        return F.cross_entropy(self.adjust(x.float(), y), y.long().view(-1), weight=w)
+        return F.cross_entropy(self.adjust(x.float(), y), y.long().view(-1), weight=w, reduction=self.reduction)
     def activation(self, x:Tensor) -> Tensor: return F.softmax(x, dim=-1)
     def decodes(self, x:Tensor) -> Tensor: return x.argmax(dim=-1)
 
+# %% ../nbs/01_losses.ipynb #5ed132a4
 class WeightedCE(LTLoss):
     "Plain (optionally class-weighted) cross-entropy; with `DRWCallback` it is CE-DRW"
 
 # %% ../nbs/01_losses.ipynb #a15534d8
-class NormedLinear(nn.Module):
-    "Cosine-similarity classifier: normalised features times normalised weights, as LDAM needs"
-    def __init__(self, in_features:int, # feature size
-                 out_features:int # number of classes
-                ):
-        super().__init__()
-        self.weight = nn.Parameter(torch.empty(in_features, out_features).uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5))
-    def forward(self, x:Tensor) -> Tensor: return F.normalize(x, dim=1) @ F.normalize(self.weight, dim=0)
-
 class LDAMLoss(LTLoss):
     "Label-distribution-aware margin loss: CE on `s·(cos − m_y)` at the target, margins `∝ n^(-1/4)`"
     def __init__(self, counts, # training images per class
@@ -113,6 +108,7 @@ class LogitAdjustedLoss(LTLoss):
         self.register_buffer('log_prior', (tau * (n / n.sum()).log()).float())
     def adjust(self, x, y): return x + self.log_prior.to(x.device)
 
+# %% ../nbs/01_losses.ipynb #73b73b87
 class BalancedSoftmaxLoss(LTLoss):
     "Balanced softmax: CE on `logits + log(n_c)`"
     def __init__(self, counts, # training images per class
@@ -133,4 +129,5 @@ class WeightedFocalLoss(LTLoss):
     def forward(self, x:Tensor, y:Tensor) -> Tensor:
         w = None if self.weight is None else self.weight.to(x.device, torch.float32)
         ce = F.cross_entropy(self.adjust(x.float(), y), y.long().view(-1), weight=w, reduction='none')
-        return ((1 - torch.exp(-ce))**self.gamma * ce).mean()
+        loss = (1 - torch.exp(-ce))**self.gamma * ce
+        return loss.mean() if self.reduction == 'mean' else loss.sum() if self.reduction == 'sum' else loss

@@ -14,10 +14,10 @@ from torch import Tensor
 from fastcore.all import *
 from fastai.basics import *
 from fastai.interpret import ClassificationInterpretation
-from .data import class_counts, shot_group, SHOT_COLORS
+from .data import class_counts, shot_group, SHOT_COLORS, SHOT_THRESHOLDS
 
 # %% auto #0
-__all__ = ['confusion_counts', 'per_class_accuracy', 'group_classes', 'group_accuracy', 'LTAccuracy', 'lt_metrics',
+__all__ = ['confusion_counts', 'per_class_accuracy', 'group_classes', 'group_means', 'group_accuracy', 'LTAccuracy', 'lt_metrics',
            'LTInterpretation', 'plot_per_class_accuracy', 'compare_learners']
 
 # %% ../nbs/03_metrics.ipynb #4775d4fb
@@ -36,6 +36,7 @@ def confusion_counts(preds, # (N,C) scores or (N,) class indices
     idx = t*n_classes + p # scatter_add, unlike bincount, needs no device sync to size its output
     return torch.zeros(n_classes*n_classes, dtype=torch.long, device=p.device).scatter_add_(0, idx, torch.ones_like(idx)).view(n_classes, n_classes)
 
+# %% ../nbs/03_metrics.ipynb #74d103ed
 def per_class_accuracy(preds, # (N,C) scores or (N,) class indices
                        targs, # (N,) targets
                        n_classes:int|None=None # number of classes; default: `preds.shape[1]` for scores
@@ -51,8 +52,8 @@ def per_class_accuracy(preds, # (N,C) scores or (N,) class indices
 
 # %% ../nbs/03_metrics.ipynb #92bac7bd
 def group_classes(counts, # training images per class
-                  split:str='shots', # 'shots' (many/medium/few) or 'thirds' (head/middle/tail)
-                  thresholds=(100, 20) # 'shots': many above the first, few below the second
+                  split:str='shots', # 'shots' (many/medium/few), 'thirds' (head/middle/tail) or 'all' (one group, 'balanced')
+                  thresholds=SHOT_THRESHOLDS # 'shots': many above the first, few below the second
                  ) -> dict:
     "Class indices in each group, by training count"
     counts = [int(o) for o in torch.as_tensor(counts).flatten().tolist()]
@@ -64,12 +65,24 @@ def group_classes(counts, # training images per class
         order = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
         c = len(counts); h = math.ceil(c/3); t = c//3
         return {'head': sorted(order[:h]), 'middle': sorted(order[h:c-t]), 'tail': sorted(order[c-t:])}
-    raise ValueError(f"unknown split {split!r}; choose 'shots' or 'thirds'")
+    if split == 'all': return {'balanced': list(range(len(counts)))}
+    raise ValueError(f"unknown split {split!r}; choose 'shots', 'thirds' or 'all'")
 
+# %% ../nbs/03_metrics.ipynb #9ea6fd77
+def group_means(pc:Tensor, # per-class accuracy, NaN for a class without targets
+                counts, # training images per class
+                split:str='shots', # 'shots', 'thirds' or 'all'
+                thresholds=SHOT_THRESHOLDS # 'shots' thresholds
+               ) -> dict:
+    "Mean of `pc` within each group of classes, skipping NaN (`nan` for a group with nothing to measure)"
+    def mean(v): v = v[~v.isnan()]; return v.mean().item() if len(v) else float('nan')
+    return {g: mean(pc[ids] if ids else pc[:0]) for g,ids in group_classes(counts, split, thresholds).items()}
+
+# %% ../nbs/03_metrics.ipynb #6a5c4a8d
 def group_accuracy(preds, # (N,C) scores or (N,) class indices
                    targs, # (N,) targets
                    counts, # training images per class
-                   thresholds=(100, 20), # 'shots' thresholds
+                   thresholds=SHOT_THRESHOLDS, # 'shots' thresholds
                    split:str='shots' # 'shots' or 'thirds'
                   ) -> dict:
     "Mean per-class accuracy in each group (`nan` if a group is empty), plus overall top-1 accuracy"
@@ -77,12 +90,7 @@ def group_accuracy(preds, # (N,C) scores or (N,) class indices
     preds = torch.as_tensor(preds)
     if preds.ndim == 2 and preds.shape[1] != len(counts):
         raise ValueError(f"counts has {len(counts)} classes but preds have {preds.shape[1]}")
-    pc = per_class_accuracy(preds, targs, len(counts))
-    res = {}
-    for g,ids in group_classes(counts, split, thresholds).items():
-        v = pc[ids] if ids else torch.tensor([])
-        v = v[~v.isnan()]
-        res[g] = v.mean().item() if len(v) else float('nan')
+    res = group_means(per_class_accuracy(preds, targs, len(counts)), counts, split, thresholds)
     res['overall'] = (_as_idx(preds).flatten() == torch.as_tensor(targs).flatten().to(_as_idx(preds).device)).float().mean().item()
     return res
 
@@ -91,7 +99,7 @@ class LTAccuracy(Metric):
     "Accuracy of one class group ('many', 'medium', 'few', 'head', 'middle', 'tail') or 'balanced', over the validation set"
     def __init__(self, group:str='balanced', # the group to report, or 'balanced' (mean per-class accuracy)
                  counts=None, # training images per class; default `class_counts(learn.dls)`
-                 thresholds=(100, 20) # many/few-shot thresholds
+                 thresholds=SHOT_THRESHOLDS # many/few-shot thresholds
                 ):
         if group not in ('balanced', 'many', 'medium', 'few', 'head', 'middle', 'tail'):
             raise ValueError(f"unknown group {group!r}; choose balanced, many, medium, few, head, middle or tail")
@@ -111,17 +119,16 @@ class LTAccuracy(Metric):
         counts = self.counts if self.counts is not None else self._counts
         cm = self.cm.double().cpu()
         pc = cm.diag() / cm.sum(1)
-        ids = list(range(len(pc))) if self.group == 'balanced' else \
-              group_classes(counts, 'shots' if self.group in ('many','medium','few') else 'thirds', self.thresholds)[self.group]
-        v = pc[ids]; v = v[~v.isnan()]
-        return v.mean().item() if len(v) else float('nan')
+        split = 'all' if self.group == 'balanced' else 'shots' if self.group in ('many','medium','few') else 'thirds'
+        return group_means(pc, counts, split, self.thresholds)[self.group]
     @property
     def name(self): return f'{self.group}_acc'
     def __getstate__(self): return {**self.__dict__, 'cm': None, '_dls': None} # `Learner.export` must not pickle the data
 
+# %% ../nbs/03_metrics.ipynb #852af770
 def lt_metrics(split:str='shots', # 'shots' (many/medium/few) or 'thirds' (head/middle/tail)
                counts=None, # training images per class; default: from the `DataLoaders`
-               thresholds=(100, 20)
+               thresholds=SHOT_THRESHOLDS # many/few-shot thresholds
               ) -> list:
     "`accuracy`, balanced accuracy and the three group accuracies, as fastai metrics"
     groups = ['many','medium','few'] if split == 'shots' else ['head','middle','tail'] if split == 'thirds' else None
@@ -130,15 +137,26 @@ def lt_metrics(split:str='shots', # 'shots' (many/medium/few) or 'thirds' (head/
 
 # %% ../nbs/03_metrics.ipynb #d6171fb3
 class LTInterpretation(ClassificationInterpretation):
-    "`ClassificationInterpretation` with per-class and per-group accuracy against training counts"
-    def __init__(self, learn, dl, losses, act=None):
+    "`ClassificationInterpretation` with per-class and per-group accuracy against training counts, from one pass over the data"
+    def __init__(self, learn, dl, losses, act=None,
+                 preds=None, targs=None # the predictions and targets of `dl`, if already computed
+                ):
         super().__init__(learn, dl, losses, act)
         self.counts = class_counts(learn.dls)
-        self.preds,self.targs = learn.get_preds(dl=dl, act=act)
+        self.preds,self.targs = (preds,targs) if preds is not None else learn.get_preds(dl=dl, act=act)
+    @classmethod
+    def from_learner(cls, learn, ds_idx:int=1, dl=None, act=None):
+        "Interpretation of `learn` on `dl` (default: the validation set), from a single `get_preds`"
+        if dl is None: dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
+        preds,targs,losses = learn.get_preds(dl=dl, with_loss=True, act=act)
+        return cls(learn, dl, losses, act, preds, targs)
+    def confusion_matrix(self):
+        "Confusion matrix as an `np.ndarray`, counted in `(C, C)` memory from the stored predictions"
+        return to_np(confusion_counts(self.preds, self.targs, len(self.vocab)))
     def per_class(self) -> Tensor:
         "Accuracy of each class"
         return per_class_accuracy(self.preds, self.targs, len(self.counts))
-    def groups(self, split:str='shots', thresholds=(100, 20)) -> dict:
+    def groups(self, split:str='shots', thresholds=SHOT_THRESHOLDS) -> dict:
         "Group accuracies, see `group_accuracy`"
         return group_accuracy(self.preds, self.targs, self.counts, thresholds, split)
     def plot_per_class(self, ax=None, label=None, **kwargs):
@@ -149,7 +167,7 @@ class LTInterpretation(ClassificationInterpretation):
 def plot_per_class_accuracy(accs:dict, # {name: per-class accuracy}
                             counts, # training images per class
                             vocab=None, # class names for annotation (≤ 20 classes)
-                            thresholds=(100, 20), # shade many/medium/few-shot regions
+                            thresholds=SHOT_THRESHOLDS, # shade many/medium/few-shot regions
                             ax=None, figsize=(7,4), title='Per-class accuracy against training images'):
     "Per-class accuracy of several models against training count, log x, shot regions shaded"
     import matplotlib.pyplot as plt
@@ -170,6 +188,7 @@ def plot_per_class_accuracy(accs:dict, # {name: per-class accuracy}
     ax.legend(); ax.grid(alpha=0.3)
     return ax
 
+# %% ../nbs/03_metrics.ipynb #f345749f
 def compare_learners(learners:dict, # {name: Learner}, all on the same classes
                      split:str='shots', # 'shots', 'thirds' or 'both'
                      plot:bool=True, # draw per-class accuracy against training count

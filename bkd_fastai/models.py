@@ -6,14 +6,15 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #ff8a106f
 from __future__ import annotations
+import os, tempfile
+from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.all import *
-from .losses import NormedLinear
 
 # %% auto #0
-__all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56', 'resnet110',
-           'resnet8', 'get_arch']
+__all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'NormedLinear', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
+           'resnet110', 'resnet8', 'get_arch', 'atomic_write', 'save_bkd_model', 'load_bkd_model']
 
 # %% ../nbs/04_models.ipynb #a4625c26
 class PadShortcut(nn.Module):
@@ -22,6 +23,7 @@ class PadShortcut(nn.Module):
                 ): super().__init__(); self.pad = pad
     def forward(self, x): return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
 
+# %% ../nbs/04_models.ipynb #9e7fc300
 class BasicBlock(nn.Module):
     "Two 3×3 conv-BN layers with an identity or option-A shortcut"
     def __init__(self, ni:int, # input channels
@@ -35,6 +37,16 @@ class BasicBlock(nn.Module):
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))
         return F.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+
+# %% ../nbs/04_models.ipynb #ba16eb09
+class NormedLinear(nn.Module):
+    "Cosine-similarity classifier: normalised features times normalised weights, as LDAM needs"
+    def __init__(self, in_features:int, # feature size
+                 out_features:int # number of classes
+                ):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(in_features, out_features).uniform_(-1, 1).renorm_(2, 1, 1e-5).mul_(1e5))
+    def forward(self, x:Tensor) -> Tensor: return F.normalize(x, dim=1) @ F.normalize(self.weight, dim=0)
 
 # %% ../nbs/04_models.ipynb #90d4284a
 def _init_weights(m):
@@ -107,3 +119,48 @@ def get_arch(name:str # one of `ARCHS`
     "The model constructor called `name`, with the valid names in the error"
     if name not in ARCHS: raise ValueError(f"unknown architecture {name!r}; choose one of {', '.join(ARCHS)}")
     return ARCHS[name]
+
+# %% ../nbs/04_models.ipynb #aa4346b6
+def _umask() -> int:
+    "The process's umask, read without changing it where Linux allows"
+    try: return int(next(l for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('Umask:')).split()[1], 8)
+    except (OSError, StopIteration): u = os.umask(0o022); os.umask(u); return u
+
+def atomic_write(fname, # destination
+                 write # called with the temporary path to write
+                ):
+    "Write `fname` through a uniquely named temporary file beside it and an atomic rename; no temporary file outlives an error"
+    fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
+    fd,tmp = tempfile.mkstemp(dir=fname.parent, prefix=f'.{fname.name}.', suffix='.tmp')
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, fname.stat().st_mode & 0o777 if fname.exists() else 0o666 & ~_umask()) # not mkstemp's 0600
+        os.replace(tmp, fname)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+# %% ../nbs/04_models.ipynb #4ace50c1
+def save_bkd_model(model:nn.Module, fname, # the model and its file
+               arch:str, n_classes:int, n_in:int, normed:bool=False # what rebuilds it: a key of `ARCHS` and its arguments
+              ):
+    "Atomically save `model`'s weights with its architecture"
+    d = dict(arch=arch, n_classes=n_classes, n_in=n_in, normed=normed, state_dict=model.state_dict())
+    atomic_write(fname, lambda p: torch.save(d, p))
+
+# %% ../nbs/04_models.ipynb #989b4972
+def load_bkd_model(fname, # a file written by `save_bkd_model`
+               arch:str|None=None, n_classes:int|None=None, n_in:int|None=None # what the caller expects
+              ) -> nn.Module:
+    "Rebuild and load a model saved by `save_bkd_model`, checking it matches what is expected"
+    fname = Path(fname)
+    if not fname.exists(): raise FileNotFoundError(f"model file {fname} not found")
+    d = torch.load(fname, map_location='cpu', weights_only=False)
+    if not isinstance(d, dict) or not {'arch', 'n_classes', 'n_in', 'state_dict'} <= set(d):
+        raise ValueError(f"{fname} is not a bkd-train model file (expected a dict with arch, n_classes, n_in and state_dict)")
+    for k,v in (('arch', arch), ('n_classes', n_classes), ('n_in', n_in)):
+        if v is not None and d[k] != v: raise ValueError(f"teacher {fname} has {k}={d[k]!r} but this run needs {k}={v!r}")
+    m = get_arch(d['arch'])(d['n_classes'], d['n_in'], d.get('normed', False))
+    m.load_state_dict(d['state_dict'])
+    return m

@@ -15,7 +15,7 @@ from fastai.data.all import *
 
 # %% auto #0
 __all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'official_lt_indices', 'official_adjust_lr',
-           'official_focal_loss']
+           'official_focal_loss', 'official_bkd_term']
 
 # %% ../nbs/07_test_utils.ipynb #b391553a
 class _Pairs(list):
@@ -115,3 +115,13 @@ def official_focal_loss(input, target, weight=None, gamma=0.):
     input_values = F.cross_entropy(input, target, reduction='none', weight=weight)
     p = torch.exp(-input_values)
     return ((1 - p) ** gamma * input_values).mean()
+
+# %% ../nbs/07_test_utils.ipynb #a940bf4a
+def official_bkd_term(out_s, out_t, weight, T):
+    "The distillation term of the official `BKDLoss` (`weight=None`: of its vanilla `KDLoss`)"
+    pred_t = F.softmax(out_t/T, dim=1)
+    if weight is not None:
+        pred_t = pred_t * weight
+        pred_t = pred_t / pred_t.sum(1)[:, None]
+    kd = F.kl_div(F.log_softmax(out_s/T, dim=1), pred_t, reduction='none').mean(dim=0)
+    return kd.sum() * T * T

@@ -22,10 +22,9 @@ from .models import *
 
 # %% auto #0
 __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult', 'PaperSchedule',
-           'Method', 'method_drw_pct', 'atomic_write', 'save_json', 'EpochCheckpoint', 'save_bkd_model',
-           'load_bkd_model', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate',
-           'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_bkd', 'merge_runs',
-           'bkd_train']
+           'Method', 'method_drw_pct', 'save_json', 'EpochCheckpoint', 'recipe_opt_func', 'seed_dls', 'recipe_learner',
+           'train_method', 'evaluate', 'results_table', 'write_reports', 'describe_device', 'get_dls',
+           'estimate_minutes', 'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -34,6 +33,7 @@ def warmup_epochs(n_epoch:int, # epochs in the fit
     "Warm-up epochs: `warmup_pct` of `n_epoch`, rounded half up (5 of 200, 2 of 60)"
     return int(math.floor(n_epoch * warmup_pct + 0.5))
 
+# %% ../nbs/05_train.ipynb #f3a5fb1a
 def lr_drop_epochs(n_epoch:int, # epochs in the fit
                    drops=((0.8, 1e-2), (0.9, 1e-4)) # (fraction of training, multiplier) steps
                   ) -> list:
@@ -42,6 +42,7 @@ def lr_drop_epochs(n_epoch:int, # epochs in the fit
     for frac,m in drops: res.append((max(scaled_epoch(n_epoch, frac), res[-1][0]+1 if res else 0), m))
     return res
 
+# %% ../nbs/05_train.ipynb #ee5615ee
 def paper_lr_mult(epoch:int, # the epoch (0-based; a fractional position is truncated, as the reference sets the rate once an epoch)
                   n_epoch:int, # epochs in the fit
                   warmup_pct:float=0.025, # fraction of the epochs used to warm up
@@ -82,6 +83,7 @@ class Method(NamedTuple):
     normed:bool=False # cosine classifier (`NormedLinear`)
     teacher:bool=False # distils from the CE teacher
 
+# %% ../nbs/05_train.ipynb #3d1422a5
 def _drw(o): return [DRWCallback(o.drw_pct, o.beta, o.counts)]
 def _kd(o): return [KDCallback(o.teacher, o.T, o.alpha)]
 
@@ -110,15 +112,6 @@ def method_drw_pct(method:str, # a key of `METHODS`
     return 0. if rw == 'bkd' and n_classes >= 100 else 0.8
 
 # %% ../nbs/05_train.ipynb #afcb3746
-def atomic_write(fname, # destination
-                 write # called with the temporary path to write
-                ):
-    "Write `fname` through a temporary file and an atomic rename"
-    fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    tmp = fname.with_name(f'.{fname.name}.tmp')
-    write(tmp)
-    os.replace(tmp, fname)
-
 def save_json(obj, fname):
     "Atomically write `obj` as JSON, NaN as null"
     def clean(o):
@@ -128,6 +121,7 @@ def save_json(obj, fname):
         return o
     atomic_write(fname, lambda p: Path(p).write_text(json.dumps(clean(obj), indent=1)))
 
+# %% ../nbs/05_train.ipynb #cac8e9b8
 class EpochCheckpoint(Callback):
     "Save model, optimiser state and epoch to `fname` after every trained epoch"
     order = Recorder.order + 2
@@ -142,40 +136,19 @@ class EpochCheckpoint(Callback):
                      n_epoch=self.n_epoch, meta=self.meta or {})
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
-# %% ../nbs/05_train.ipynb #4ace50c1
-def save_bkd_model(model:nn.Module, fname, # the model and its file
-               arch:str, n_classes:int, n_in:int, normed:bool=False # what rebuilds it: a key of `ARCHS` and its arguments
-              ):
-    "Atomically save `model`'s weights with its architecture"
-    d = dict(arch=arch, n_classes=n_classes, n_in=n_in, normed=normed, state_dict=model.state_dict())
-    atomic_write(fname, lambda p: torch.save(d, p))
-
-def load_bkd_model(fname, # a file written by `save_bkd_model`
-               arch:str|None=None, n_classes:int|None=None, n_in:int|None=None # what the caller expects
-              ) -> nn.Module:
-    "Rebuild and load a model saved by `save_bkd_model`, checking it matches what is expected"
-    fname = Path(fname)
-    if not fname.exists(): raise FileNotFoundError(f"model file {fname} not found")
-    d = torch.load(fname, map_location='cpu', weights_only=False)
-    if not isinstance(d, dict) or 'state_dict' not in d:
-        raise ValueError(f"{fname} is not a bkd-train model file (expected a dict with arch, n_classes, n_in and state_dict)")
-    for k,v in (('arch', arch), ('n_classes', n_classes), ('n_in', n_in)):
-        if v is not None and d[k] != v: raise ValueError(f"teacher {fname} has {k}={d[k]!r} but this run needs {k}={v!r}")
-    m = get_arch(d['arch'])(d['n_classes'], d['n_in'], d.get('normed', False))
-    m.load_state_dict(d['state_dict'])
-    return m
-
 # %% ../nbs/05_train.ipynb #e299625f
 def recipe_opt_func(mom:float=0.9 # momentum
                    ):
     "The reference code's optimiser, PyTorch's SGD with momentum, as a fastai `opt_func`"
     return partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=mom))
 
+# %% ../nbs/05_train.ipynb #ecb89579
 def seed_dls(dls:DataLoaders, seed:int):
     "Seed Python, NumPy and torch (`set_seed`) and the shuffle of `dls.train`, which keeps a generator of its own"
     set_seed(seed)
     dls.train.rng = random.Random(seed)
 
+# %% ../nbs/05_train.ipynb #553a50bb
 def recipe_learner(dls:DataLoaders, # classification data
                    method:str='ce', # a key of `METHODS`
                    cfg:dict|None=None, # the recipe; default: the `quick` preset, seed 0
@@ -197,6 +170,7 @@ def recipe_learner(dls:DataLoaders, # classification data
                    metrics=lt_metrics('shots' if counts.min() < 20 else 'thirds'),
                    cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'])] + (m.cbs(o) if m.cbs else []) + L(cbs), **kwargs)
 
+# %% ../nbs/05_train.ipynb #a5e59e65
 def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
                  teacher:nn.Module|None=None, # CE teacher for the methods that distil
                  resume:bool=False, # continue from the last checkpoint
@@ -233,14 +207,20 @@ def evaluate(learn:Learner # a trained classifier
 # %% ../nbs/05_train.ipynb #20e04f67
 COLS = ('overall', 'many', 'medium', 'few', 'head', 'middle', 'tail')
 
-def results_table(methods:dict # {method: results}, as in results.json
+def results_table(methods:dict, # {method: results}, as in results.json
+                  std:dict|None=None, # {method: std of each result}, as `merge_runs` gives: shown as mean ± std
+                  cols=COLS # the columns to show
                  ) -> str:
     "Markdown table of the group accuracies of each method"
-    def f(v): return '–' if v is None or (isinstance(v, float) and not math.isfinite(v)) else f'{v:.2f}'
-    rows = ['| method | ' + ' | '.join(COLS) + ' |', '|' + '---|'*(len(COLS)+1)]
-    rows += [f'| {m} | ' + ' | '.join(f(r.get(c)) for c in COLS) + ' |' for m,r in methods.items()]
+    def ok(v): return v is not None and not (isinstance(v, float) and not math.isfinite(v))
+    def f(m, c):
+        v,s = methods[m].get(c),(std or {}).get(m, {}).get(c)
+        return '–' if not ok(v) else f'{v:.2f} ± {s:.2f}' if ok(s) else f'{v:.2f}'
+    rows = ['| method | ' + ' | '.join(cols) + ' |', '|' + '---|'*(len(cols)+1)]
+    rows += [f'| {m} | ' + ' | '.join(f(m, c) for c in cols) + ' |' for m in methods]
     return '\n'.join(rows) + '\n'
 
+# %% ../nbs/05_train.ipynb #f144e125
 def write_reports(results:dict, out:Path, vocab=None):
     "Write results.json, results.md and per_class.png into `out`, atomically"
     out = Path(out)
@@ -262,6 +242,7 @@ def describe_device(device) -> str:
     if device.type == 'cuda': return f"{device} ({torch.cuda.get_device_name(device)})"
     return f"{device} ({torch.get_num_threads()} threads)"
 
+# %% ../nbs/05_train.ipynb #329ffa01
 def _check_out(out:Path):
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -283,6 +264,7 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
     return split_file_dls(data, train_file, valid_file, bs=bs)
 
+# %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
     "Minutes the run should take, from timing two training steps of the model here"
     model = get_arch(cfg['arch'])(dls.c, dls.one_batch()[0].shape[1]).to(dls.device)
@@ -375,6 +357,9 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
     if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
     methods = list(runs[0]['methods'])
     if any(list(r['methods']) != methods for r in runs): raise ValueError("runs must train the same methods")
+    same = ('dataset', 'imb', 'arch', 'epochs', 'preset', 'counts', 'drw_pct')
+    diff = [k for k in same if any(r['config'].get(k) != runs[0]['config'].get(k) for r in runs)]
+    if diff: raise ValueError(f"runs differ in {', '.join(diff)}: only seeds of one run can be merged")
     def stat(f, vals):
         v = np.array([np.nan if o is None else o for o in vals], dtype=float)
         return None if np.isnan(v).all() else float(f(v))
@@ -383,8 +368,8 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
         rs = [r['methods'][m] for r in runs]
         res['methods'][m] = {k: stat(np.mean, [o[k] for o in rs]) for k in COLS}
         res['std'][m] = {k: stat(np.std, [o[k] for o in rs]) for k in COLS}
-        res['methods'][m]['per_class'] = np.mean([o['per_class'] for o in rs], 0).tolist()
-        res['std'][m]['per_class'] = np.std([o['per_class'] for o in rs], 0).tolist()
+        pc = np.array([[np.nan if v is None else v for v in o['per_class']] for o in rs], dtype=float) # null: a class without test images
+        res['methods'][m]['per_class'],res['std'][m]['per_class'] = pc.mean(0).tolist(),pc.std(0).tolist()
         res['per_seed'][m] = {k: [o[k] for o in rs] for k in COLS + ('per_class',)}
         res['wall_s'][m] = [r['wall_s'][m] for r in runs]
     return res

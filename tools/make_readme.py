@@ -10,6 +10,10 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[1]
 HEADER = '<!-- WARNING: generated from nbs/index.ipynb by `python tools/make_readme.py`; edit the notebook, not this file. -->\n\n'
 
+def _relink(md):
+    "Links in nbs/index.ipynb are relative to nbs/ (so they work on the docs site); the README sits one folder up"
+    return re.sub(r'\]\((?!https?://|#|/|mailto:)([^)\s]+)\)', r'](nbs/\1)', md)
+
 def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
 
 def _directives(src):
@@ -32,14 +36,14 @@ def render(nb_path=root/'nbs'/'index.ipynb') -> str:
     parts = []
     for cell in nb['cells']:
         src = _src(cell)
-        if cell['cell_type'] == 'markdown': parts.append(src.strip()); continue
+        if cell['cell_type'] == 'markdown': parts.append(_relink(src.strip())); continue
         if cell['cell_type'] != 'code': continue
         d = _directives(src)
         if 'hide' in d or 'include' in d and d['include'] == 'false': continue
         code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
         if code and d.get('echo') != 'false': parts.append(f'```python\n{code}\n```')
         for kind,txt in _outputs(cell):
-            parts.append(txt.strip() if kind == 'md' else '    ' + txt.rstrip().replace('\n', '\n    '))
+            parts.append(_relink(txt.strip()) if kind == 'md' else '    ' + txt.rstrip().replace('\n', '\n    '))
     return HEADER + '\n\n'.join(p for p in parts if p) + '\n'
 
 if __name__ == '__main__':
