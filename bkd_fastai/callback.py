@@ -16,7 +16,7 @@ from fastai.callback.training import GradientAccumulation
 from fastai.callback.mixup import MixUp
 from .losses import *
 from .data import class_counts
-from .models import load_bkd_model
+from .models import load_bkd_model, read_torch_file
 
 # %% auto #0
 __all__ = ['load_teacher', 'BKDCallback', 'LossParts', 'add_loss_parts', 'KDCallback', 'DRWCallback']
@@ -29,8 +29,7 @@ def load_teacher(teacher # `nn.Module`, `Learner`, or path to a `bkd-train` mode
     if isinstance(teacher, nn.Module): return teacher
     if not isinstance(teacher, (str, Path)): raise TypeError(f"teacher must be an nn.Module, a Learner or a path, got {type(teacher).__name__}")
     p = Path(teacher)
-    if not p.exists(): raise FileNotFoundError(f"teacher file {p} not found")
-    obj = torch.load(p, map_location='cpu', weights_only=False)
+    obj = read_torch_file(p, 'teacher file')
     if isinstance(obj, Learner): return obj.model
     if isinstance(obj, nn.Module): return obj
     if isinstance(obj, dict) and {'arch', 'state_dict'} <= set(obj): return load_bkd_model(p)

@@ -394,7 +394,9 @@ def read_split_file(root, # dataset root; paths in the file are relative to it
         if not line.strip(): continue
         parts = line.rsplit(maxsplit=1)
         if len(parts) != 2 or not parts[1].lstrip('-').isdigit(): raise ValueError(f"{fname}:{i+1}: expected 'relative/path.jpg label', got {line!r}")
+        if int(parts[1]) < 0: raise ValueError(f"{fname}:{i+1}: label {parts[1]} is negative; labels are class indices 0, 1, ..., C-1")
         files.append(root/parts[0]); labels.append(int(parts[1]))
+    if not files: raise ValueError(f"{fname} lists no images; expected one 'relative/path.jpg label' line per image")
     missing = [str(f) for f in files if not f.exists()]
     if missing: raise FileNotFoundError(f"{len(missing)} of {len(files)} images listed in {fname} are missing under {root}, e.g. {missing[:3]}")
     return files,labels
@@ -410,7 +412,9 @@ def split_file_dls(root, # dataset root
                   ) -> DataLoaders:
     "`DataLoaders` for a dataset described by split files, with ImageNet-LT's transforms"
     (tf,tl),(vf,vl) = read_split_file(root, train_file),read_split_file(root, valid_file)
-    n_classes = max(tl + vl) + 1
+    unseen = sorted(set(vl) - set(tl))
+    if unseen: raise ValueError(f"{valid_file} has labels {unseen[:10]} that no training image in {train_file} has; both files must use the same classes")
+    n_classes = max(tl) + 1
     absent = sorted(set(range(n_classes)) - set(tl))
     if absent: raise ValueError(f"classes {absent[:10]} have no training images; BKD needs a count for every class")
     lbl = dict(zip(tf+vf, tl+vl))

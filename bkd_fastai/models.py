@@ -14,7 +14,7 @@ from fastcore.all import *
 
 # %% auto #0
 __all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'NormedLinear', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
-           'resnet110', 'resnet8', 'get_arch', 'atomic_write', 'save_bkd_model', 'load_bkd_model']
+           'resnet110', 'resnet8', 'get_arch', 'atomic_write', 'save_bkd_model', 'read_torch_file', 'load_bkd_model']
 
 # %% ../nbs/04_models.ipynb #a4625c26
 class PadShortcut(nn.Module):
@@ -150,13 +150,24 @@ def save_bkd_model(model:nn.Module, fname, # the model and its file
     atomic_write(fname, lambda p: torch.save(d, p))
 
 # %% ../nbs/04_models.ipynb #989b4972
+def read_torch_file(fname, # a file written by `torch.save`
+                    what:str='file' # what it should be, for the messages
+                   ):
+    "`torch.load(fname)` on the CPU, with one-line errors for a missing, empty, truncated or foreign file"
+    p = Path(fname)
+    if not p.exists(): raise FileNotFoundError(f"{what} {p} not found")
+    if p.is_dir(): raise ValueError(f"{what} {p} is a folder; pass the file itself, such as bkd_runs/models/ce.pth")
+    if p.stat().st_size == 0: raise ValueError(f"{what} {p} is empty; it was not written completely: train it again or pass another file")
+    try: return torch.load(p, map_location='cpu', weights_only=False)
+    except Exception as e: # the file is not what torch.save writes: text, truncated, another format
+        raise ValueError(f"{what} {p} cannot be read by torch.load ({type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}); "
+                         "it is truncated or not a PyTorch file: pass a file that bkd-train or torch.save wrote") from e
+
 def load_bkd_model(fname, # a file written by `save_bkd_model`
                arch:str|None=None, n_classes:int|None=None, n_in:int|None=None # what the caller expects
               ) -> nn.Module:
     "Rebuild and load a model saved by `save_bkd_model`, checking it matches what is expected"
-    fname = Path(fname)
-    if not fname.exists(): raise FileNotFoundError(f"model file {fname} not found")
-    d = torch.load(fname, map_location='cpu', weights_only=False)
+    d = read_torch_file(fname, 'model file')
     if not isinstance(d, dict) or not {'arch', 'n_classes', 'n_in', 'state_dict'} <= set(d):
         raise ValueError(f"{fname} is not a bkd-train model file (expected a dict with arch, n_classes, n_in and state_dict)")
     for k,v in (('arch', arch), ('n_classes', n_classes), ('n_in', n_in)):

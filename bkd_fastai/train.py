@@ -8,6 +8,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 from __future__ import annotations
 import json, math, os, random, sys, time, warnings
 from typing import Callable, NamedTuple
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn
@@ -21,10 +22,11 @@ from .metrics import *
 from .models import *
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult', 'PaperSchedule',
-           'Method', 'method_drw_pct', 'save_json', 'EpochCheckpoint', 'recipe_opt_func', 'seed_dls', 'recipe_learner',
-           'train_method', 'evaluate', 'results_table', 'write_reports', 'describe_device', 'get_dls',
-           'estimate_minutes', 'run_bkd', 'merge_runs', 'bkd_train']
+__all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'RESULT_KEYS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult',
+           'PaperSchedule', 'Method', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
+           'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table',
+           'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume',
+           'RunLocked', 'run_lock', 'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -122,8 +124,19 @@ def save_json(obj, fname):
     atomic_write(fname, lambda p: Path(p).write_text(json.dumps(clean(obj), indent=1)))
 
 # %% ../nbs/05_train.ipynb #cac8e9b8
+def rng_states(dls:DataLoaders) -> dict:
+    "Every random state training draws from: Python's, NumPy's, torch's (and CUDA's), and the shuffle of `dls.train`"
+    res = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(), dl=dls.train.rng.getstate())
+    if torch.cuda.is_available(): res['cuda'] = torch.cuda.get_rng_state_all()
+    return res
+
+def set_rng_states(dls:DataLoaders, s:dict):
+    "Restore the states `rng_states` saved, so training goes on as if it had not stopped"
+    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch']); dls.train.rng.setstate(s['dl'])
+    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+
 class EpochCheckpoint(Callback):
-    "Save model, optimiser state and epoch to `fname` after every trained epoch"
+    "Save model, optimiser state, random states and epoch to `fname` after every trained epoch"
     order = Recorder.order + 2
     def __init__(self, fname, # checkpoint file
                  meta:dict|None=None # extra information stored with it
@@ -133,7 +146,7 @@ class EpochCheckpoint(Callback):
     def after_epoch(self):
         if not self.trained: return
         state = dict(model=self.learn.model.state_dict(), opt=self.learn.opt.state_dict(), epoch=self.epoch,
-                     n_epoch=self.n_epoch, meta=self.meta or {})
+                     n_epoch=self.n_epoch, rng=rng_states(self.dls), meta=self.meta or {})
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
 # %% ../nbs/05_train.ipynb #e299625f
@@ -186,6 +199,8 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
         if st['n_epoch'] != cfg['epochs']: raise ValueError(f"checkpoint {ckpt} is for {st['n_epoch']} epochs, this run asks for {cfg['epochs']}; use a new --out")
         learn.model.load_state_dict(st['model']); learn.model.to(dls.device)
         learn.create_opt(); learn.opt.load_state_dict(st['opt'])
+        dls.n_inp # fastai builds one batch, drawing augmentations, the first time this is read: do it before restoring the states
+        if 'rng' in st: set_rng_states(dls, st['rng']) # the next epoch draws what it would have drawn without the stop
         start = st['epoch'] + 1
         if not quiet: print(f"{method}: resuming after epoch {st['epoch']}")
     if start < cfg['epochs']:
@@ -278,9 +293,51 @@ def estimate_minutes(dls, cfg, n_methods:int) -> float:
     per_epoch = min(times[1:]) * len(dls.train) * 1.4 # teacher forward and validation
     return per_epoch * cfg['epochs'] * n_methods / 60
 
+# %% ../nbs/05_train.ipynb #baaacd90
+RESULT_KEYS = ('dataset', 'imb', 'data', 'train_file', 'valid_file', 'arch', 'epochs', 'seed', 'bs', 'lr', 'mom', 'wd', 'warmup_pct', 'T', 'alpha', 'beta', 'drw_pct', 'teacher')
+
+def run_fingerprint(config:dict) -> dict:
+    "What changes a run's results, from its config, as JSON would give it back"
+    return json.loads(json.dumps({k: config.get(k) for k in RESULT_KEYS}, default=str))
+
+def check_resume(out:Path, fingerprint:dict):
+    "Refuse to resume the run in `out` if it was recorded with other settings, naming what differs"
+    f = Path(out)/'run.json'
+    if not f.exists(): return
+    old = json.loads(f.read_text())['fingerprint']
+    diff = [k for k in fingerprint if old.get(k) != fingerprint[k]]
+    if diff: raise ValueError(f"--resume: {out} holds a run with other settings: " + ', '.join(f"{k}={old.get(k)!r} (now {fingerprint[k]!r})" for k in diff)
+                              + "; resume with the same options, or pass a new --out")
+
+# %% ../nbs/05_train.ipynb #6e788424
+class RunLocked(RuntimeError): "Another bkd-train holds the output folder"
+
+@contextmanager
+def run_lock(out:Path, # the output folder
+             wait:bool=False # wait for the other run instead of failing
+            ):
+    "Hold an exclusive `fcntl` lock on `out/.bkd-train.lock`, with this process's PID in it, while the block runs"
+    import fcntl
+    f = Path(out)/'.bkd-train.lock'
+    while True:
+        fd = os.open(f, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            pid = f.read_text().strip() if f.exists() else '?'
+            raise RunLocked(f"{out} is in use by another bkd-train (pid {pid or '?'}); wait for it to finish, pass --wait, or use another --out") from None
+        if f.exists() and os.stat(f).st_ino == os.fstat(fd).st_ino: break # the holder before us may have removed the file: lock the new one
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0); os.write(fd, f'{os.getpid()}\n'.encode())
+        yield
+    finally:
+        f.unlink(missing_ok=True)
+        os.close(fd)
+
 # %% ../nbs/05_train.ipynb #ca45244c
 def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
-            imb:float=100, # imbalance factor
+            imb:float|None=None, # imbalance factor; default 100 (not for 'splits', whose files fix the counts)
             arch:str|None=None, # a key of `ARCHS`; default: the preset's
             epochs:int|None=None, # epochs per method; default: the preset's
             preset:str='quick', # 'quick' or 'paper', see `PRESETS`
@@ -294,7 +351,8 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             bs:int|None=None, # batch size; default: the preset's
             drw_pct:float|None=None, # when every re-weighting method switches its weights on; default: each method's own (see `method_drw_pct`)
             cbs=None, # extra callbacks for every learner
-            quiet:bool=False # no progress bars, tables or messages
+            quiet:bool=False, # no progress bars, tables or messages
+            wait:bool=False # wait for another run that holds `out` instead of failing
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
@@ -307,11 +365,24 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     methods = [m.strip() for m in (methods.split(',') if isinstance(methods, str) else methods) if m.strip()]
     bad = [m for m in methods if m not in METHODS]
     if bad: raise ValueError(f"unknown method(s) {', '.join(bad)}; choose from {', '.join(METHODS)}")
+    if not methods: raise ValueError(f"--methods lists no method; choose from {', '.join(METHODS)}")
     if cfg['epochs'] < 1: raise ValueError(f"--epochs must be at least 1 (got {cfg['epochs']})")
+    if cfg['bs'] < 1: raise ValueError(f"--bs must be at least 1 (got {cfg['bs']})")
+    if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
+    if dataset != 'splits':
+        imb = 100 if imb is None else imb
+        if not (isinstance(imb, (int, float)) and math.isfinite(imb) and imb >= 1): raise ValueError(f"--imb is the ratio of the largest to the smallest class and must be a number >= 1 (got {imb})")
+    full = sum(paper_lr_mult(e, cfg['epochs'], cfg['warmup_pct']) == 1 for e in range(cfg['epochs']))
+    if full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch(s) at the full learning rate, so the models will learn little; use --epochs 8 or more")
     if any(METHODS[m].teacher for m in methods) and teacher is None and 'ce' not in methods: methods = ['ce'] + methods
     methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
-    out = Path(out); _check_out(out)
+    out = Path(out)
+    for o in (out, out/'models', out/'checkpoints'): _check_out(o)
+    with run_lock(out, wait): return _run(dataset, imb, cfg, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, drw_pct, cbs, quiet)
+
+def _run(dataset, imb, cfg, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, drw_pct, cbs, quiet):
+    "The body of `run_bkd`, once the options are checked and `out` is locked"
     set_seed(seed)
     dls = get_dls(dataset, imb, cfg['bs'], seed, data, train_file, valid_file)
     counts = class_counts(dls)
@@ -325,10 +396,19 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         n_train = sum(1 for m in methods if not (m == 'ce' and tmodel is not None))
         warnings.warn(f"--preset paper is meant for a GPU, and none is available: expect about {estimate_minutes(dls, cfg, n_train)/60:.1f} hours on {describe_device(dev)}")
     config = dict(dataset=dataset, imb=imb, preset=preset, methods=methods, out=str(out), teacher=None if teacher is None else str(teacher),
+                  data=None if data is None else str(data), train_file=train_file, valid_file=valid_file,
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
                   device=describe_device(dev), **cfg)
+    fp = run_fingerprint(config)
+    if resume: check_resume(out, fp) # before anything is written
     config['drw_pct'] = {m: method_drw_pct(m, n_classes, drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
+    if resume and (out/'results.json').exists(): # keep what the run already reported
+        old = json.loads((out/'results.json').read_text())
+        results['methods'],results['wall_s'] = old.get('methods', {}),old.get('wall_s', {})
+        config['methods'] = list(dict.fromkeys(old['config'].get('methods', []) + methods))
+        config['drw_pct'] = {**old['config'].get('drw_pct', {}), **config['drw_pct']}
+    save_json(dict(fingerprint=fp, methods=config['methods']), out/'run.json')
     vocab = list(dls.vocab) if n_classes <= 20 else None
     for m in methods:
         mf = out/'models'/f'{m}.pth'
@@ -378,7 +458,7 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
 @call_parse
 def bkd_train(
     dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
-    imb:float=100, # imbalance factor: largest over smallest class
+    imb:float=None, # imbalance factor: largest over smallest class (default 100; not for splits)
     arch:str=None, # resnet8, resnet20, resnet32, resnet44, resnet56 or resnet110 (default: the preset's)
     epochs:int=None, # epochs per method (default: the preset's)
     preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU
@@ -391,8 +471,9 @@ def bkd_train(
     train_file:str=None, # training split file, for --dataset splits
     valid_file:str=None, # validation split file, for --dataset splits
     bs:int=None, # batch size (default: the preset's, 128)
+    wait:store_true=False, # wait for another bkd-train that holds --out, instead of failing at once
     drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
-    try: run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct)
-    except (ValueError, FileNotFoundError, PermissionError) as e: sys.exit(f"bkd-train: error: {e}")
+    try: run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct, wait=wait)
+    except (ValueError, FileNotFoundError, PermissionError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
