@@ -6,7 +6,8 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import json, math, os, random, sys, time, warnings
+import json, math, multiprocessing, os, pickle, random, sys, time, warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, NamedTuple
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,8 @@ __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'RESULT_KEYS', 'warmup_epoc
            'PaperSchedule', 'Method', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
            'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table',
            'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume',
-           'RunLocked', 'run_lock', 'run_bkd', 'merge_runs', 'bkd_train']
+           'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimitReached', 'TimeLimit', 'run_jobs', 'run_bkd',
+           'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -335,6 +337,103 @@ def run_lock(out:Path, # the output folder
         f.unlink(missing_ok=True)
         os.close(fd)
 
+# %% ../nbs/05_train.ipynb #922d7bd7
+def clean_stale_tmp(out:Path) -> list:
+    "Remove the temporary files a killed process left mid-write in `out`, `out/models` and `out/checkpoints`; only while holding `run_lock`"
+    res = [p for d in (out, out/'models', out/'checkpoints') if d.is_dir() for p in d.glob('.*.tmp')]
+    for p in res: p.unlink(missing_ok=True)
+    return res
+
+class TimeLimitReached(Exception): "`--time-limit` stopped the run after a finished epoch; `--resume` continues it"
+
+class TimeLimit(Callback):
+    "Stop a fit after a finished, checkpointed epoch when the next epoch would end after `deadline`"
+    order = EpochCheckpoint.order + 1
+    def __init__(self, deadline:float, # wall-clock time (`time.time()`) to stop before
+                 epoch_s:float=0., # the longest epoch seen so far, in seconds (from an earlier fit)
+                 margin:float=1.2 # the next epoch is taken to last `margin` times the longest epoch so far
+                ): store_attr(); self.stopped = False
+    def before_fit(self): self.stopped = False
+    def before_epoch(self): self.t0,self.trained = time.time(),False
+    def after_train(self): self.trained = True
+    def after_epoch(self):
+        if not self.trained: return # an epoch `fit(start_epoch=...)` skips
+        self.epoch_s = max(self.epoch_s, time.time() - self.t0)
+        if self.epoch + 1 < self.n_epoch and not self.fits(): self.stopped = True; raise CancelFitException()
+    def fits(self) -> bool:
+        "Whether one more epoch ends before the deadline, judged from the longest epoch so far (always, before any epoch)"
+        return not self.epoch_s or time.time() + self.margin*self.epoch_s <= self.deadline
+
+# %% ../nbs/05_train.ipynb #c1665ca1
+def _job_init(slots, n_gpus:int, threads:int):
+    "Set up a `--jobs` process: the GPU of its slot, and the CPU threads of the parent"
+    i = slots.get()
+    if n_gpus: torch.cuda.set_device(i % n_gpus)
+    torch.set_num_threads(threads)
+    warnings.filterwarnings('ignore', message='.*torch.jit.script.*')
+
+def _train_job(m:str, o:dict) -> dict:
+    "Train and evaluate method `m` in a `--jobs` process, from the run's options `o`"
+    t0 = time.time()
+    set_seed(o['seed'])
+    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'])
+    dls.n_inp # the sequential run has built this batch before any method after the teacher: build it before seeding, as it did
+    n_classes,n_in = len(class_counts(dls)),dls.one_batch()[0].shape[1]
+    tmodel = load_bkd_model(o['teacher_file'], o['cfg']['arch'], n_classes, n_in) if METHODS[m].teacher else None
+    tl = TimeLimit(o['deadline'], o['epoch_s']) if o['deadline'] else None
+    learn = train_method(m, dls, o['cfg'], o['out'], tmodel, o['resume'], L(tl) + L(o['cbs']), quiet=True)
+    if tl and tl.stopped: return dict(stopped=True, epoch_s=tl.epoch_s)
+    save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', o['cfg']['arch'], n_classes, n_in, METHODS[m].normed)
+    return dict(stopped=False, results=evaluate(learn), wall_s=round(time.time() - t0, 1))
+
+def _check_sendable(cbs, jobs):
+    "Refuse callbacks that `--jobs` processes could not load: they must pickle, from a module other than `__main__`"
+    try:
+        pickle.dumps(cbs)
+        bad = [type(cb).__name__ for cb in L(cbs) if type(cb).__module__ == '__main__']
+        if bad: raise TypeError(f"{', '.join(bad)} is defined in __main__ (a script, notebook or session)")
+    except Exception as e: raise ValueError(f"jobs={jobs} sends the callbacks to other processes, which can't load them ({e}); define them in a module, or use jobs=1") from None
+
+@contextmanager
+def _main_hidden():
+    "Start processes without re-running `__main__`: a user's script needs no `if __name__ == '__main__':` guard"
+    m = sys.modules['__main__']
+    saved = dict(file=m.__dict__.pop('__file__', None), spec=getattr(m, '__spec__', None))
+    m.__spec__ = None
+    try: yield
+    finally:
+        m.__spec__ = saved['spec']
+        if saved['file'] is not None: m.__file__ = saved['file']
+
+def run_jobs(todo:list, # methods to train, each in a process of its own
+             o:dict, # what `_train_job` needs: the run's options, its recipe, the teacher file, the deadline
+             jobs:int, # processes at once
+             done=noop # called with (method, result) as each method finishes
+            ) -> list:
+    "Train the methods in `todo` in `jobs` spawned processes, sharing a GPU or one GPU each; return those the time limit stopped"
+    n = min(jobs, len(todo))
+    n_gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    threads = torch.get_num_threads() # as many as one run: fewer change the CPU's float sums, and the results would differ from --jobs 1
+    if not n_gpus and n > 1: warnings.warn(f"--jobs {jobs} on a CPU: {n} processes of {threads} threads each oversubscribe "
+                                           f"{os.cpu_count()} cores, so this is rarely faster than --jobs 1")
+    from bkd_fastai.train import _job_init,_train_job # by module, so that the processes can import them (even when this runs in the notebook)
+    ctx = multiprocessing.get_context('spawn')
+    slots = ctx.Queue()
+    for i in range(n): slots.put(i)
+    stopped = []
+    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_job_init, initargs=(slots, n_gpus, threads))
+    try:
+        with _main_hidden(): futs = {ex.submit(_train_job, m, o): m for m in todo} # the processes start here
+        for f in as_completed(futs):
+            r = f.result()
+            if r['stopped']: stopped.append(futs[f])
+            else: done(futs[f], r)
+    except BaseException:
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown()
+    return [m for m in todo if m in stopped]
+
 # %% ../nbs/05_train.ipynb #ca45244c
 def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             imb:float|None=None, # imbalance factor; default 100 (not for 'splits', whose files fix the counts)
@@ -350,11 +449,14 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             train_file=None, valid_file=None, # split files, for 'splits'
             bs:int|None=None, # batch size; default: the preset's
             drw_pct:float|None=None, # when every re-weighting method switches its weights on; default: each method's own (see `method_drw_pct`)
-            cbs=None, # extra callbacks for every learner
+            cbs=None, # extra callbacks for every learner (picklable, with `jobs` > 1)
             quiet:bool=False, # no progress bars, tables or messages
-            wait:bool=False # wait for another run that holds `out` instead of failing
+            wait:bool=False, # wait for another run that holds `out` instead of failing
+            jobs:int=1, # processes that train the methods after the teacher at once
+            time_limit:float|None=None # minutes: stop after the last epoch that ends before then; `resume` continues
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
+    t_start = time.time()
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
     cfg = dict(PRESETS[preset])
     if arch is not None: cfg['arch'] = arch
@@ -368,6 +470,10 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if not methods: raise ValueError(f"--methods lists no method; choose from {', '.join(METHODS)}")
     if cfg['epochs'] < 1: raise ValueError(f"--epochs must be at least 1 (got {cfg['epochs']})")
     if cfg['bs'] < 1: raise ValueError(f"--bs must be at least 1 (got {cfg['bs']})")
+    if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"--jobs must be a whole number of processes, at least 1 (got {jobs})")
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0 and math.isfinite(time_limit)):
+        raise ValueError(f"--time-limit is in minutes and must be a number > 0 (got {time_limit})")
+    if jobs > 1 and cbs: _check_sendable(cbs, jobs)
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
     if dataset != 'splits':
         imb = 100 if imb is None else imb
@@ -379,54 +485,80 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
     out = Path(out)
     for o in (out, out/'models', out/'checkpoints'): _check_out(o)
-    with run_lock(out, wait): return _run(dataset, imb, cfg, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, drw_pct, cbs, quiet)
+    o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, out=out, seed=seed, resume=resume,
+                 data=data, train_file=train_file, valid_file=valid_file, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
+                 deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit)
+    with run_lock(out, wait):
+        clean_stale_tmp(out)
+        return _run(o)
 
-def _run(dataset, imb, cfg, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, drw_pct, cbs, quiet):
-    "The body of `run_bkd`, once the options are checked and `out` is locked"
-    set_seed(seed)
-    dls = get_dls(dataset, imb, cfg['bs'], seed, data, train_file, valid_file)
+def _run(o:AttrDict) -> dict:
+    "The body of `run_bkd`, once the options `o` are checked and `o.out` is locked"
+    cfg,out,methods,quiet = o.cfg,o.out,o.methods,o.quiet
+    set_seed(o.seed)
+    dls = get_dls(o.dataset, o.imb, cfg['bs'], o.seed, o.data, o.train_file, o.valid_file)
     counts = class_counts(dls)
     n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
-    cfg.update(seed=seed, drw_pct=drw_pct)
-    tmodel = None if teacher is None else load_bkd_model(teacher, cfg['arch'], n_classes, n_in)
+    cfg.update(seed=o.seed, drw_pct=o.drw_pct)
+    tmodel = None if o.teacher is None else load_bkd_model(o.teacher, cfg['arch'], n_classes, n_in)
     dev = torch.device(dls.device)
-    if not quiet: print(f"bkd-train: {dataset}-LT (IF={imb}, {int(counts.sum())} training images, {n_classes} classes), "
+    if not quiet: print(f"bkd-train: {o.dataset}-LT (IF={o.imb}, {int(counts.sum())} training images, {n_classes} classes), "
                         f"{cfg['arch']}, {cfg['epochs']} epochs, methods {', '.join(methods)}, on {describe_device(dev)}")
-    if preset == 'paper' and dev.type != 'cuda':
+    if o.preset == 'paper' and dev.type != 'cuda':
         n_train = sum(1 for m in methods if not (m == 'ce' and tmodel is not None))
         warnings.warn(f"--preset paper is meant for a GPU, and none is available: expect about {estimate_minutes(dls, cfg, n_train)/60:.1f} hours on {describe_device(dev)}")
-    config = dict(dataset=dataset, imb=imb, preset=preset, methods=methods, out=str(out), teacher=None if teacher is None else str(teacher),
-                  data=None if data is None else str(data), train_file=train_file, valid_file=valid_file,
+    config = dict(dataset=o.dataset, imb=o.imb, preset=o.preset, methods=methods, out=str(out), teacher=None if o.teacher is None else str(o.teacher),
+                  data=None if o.data is None else str(o.data), train_file=o.train_file, valid_file=o.valid_file,
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
                   device=describe_device(dev), **cfg)
     fp = run_fingerprint(config)
-    if resume: check_resume(out, fp) # before anything is written
-    config['drw_pct'] = {m: method_drw_pct(m, n_classes, drw_pct) for m in methods} # as each method ran
+    if o.resume: check_resume(out, fp) # before anything is written
+    config['drw_pct'] = {m: method_drw_pct(m, n_classes, o.drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
-    if resume and (out/'results.json').exists(): # keep what the run already reported
+    if o.resume and (out/'results.json').exists(): # keep what the run already reported
         old = json.loads((out/'results.json').read_text())
         results['methods'],results['wall_s'] = old.get('methods', {}),old.get('wall_s', {})
         config['methods'] = list(dict.fromkeys(old['config'].get('methods', []) + methods))
         config['drw_pct'] = {**old['config'].get('drw_pct', {}), **config['drw_pct']}
     save_json(dict(fingerprint=fp, methods=config['methods']), out/'run.json')
     vocab = list(dls.vocab) if n_classes <= 20 else None
+    tl = TimeLimit(o.deadline) if o.deadline else None
+    def report(m, res, wall_s):
+        results['methods'][m] = res
+        results['wall_s'][m] = wall_s
+        write_reports(results, out, vocab)
+    todo,stopped = [],[]
     for m in methods:
-        mf = out/'models'/f'{m}.pth'
-        t0 = time.time()
+        mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
         if m == 'ce' and tmodel is not None:
             learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat())
-        elif resume and mf.exists():
-            learn = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat())
+        elif o.resume and mf.exists():
+            learn,kept = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat()),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
+        elif m != 'ce' and o.jobs > 1: todo.append(m); continue
+        elif stopped or (tl and not tl.fits()): stopped.append(m); continue
         else:
             if not quiet: print(f"\n{m}: {METHODS[m].desc}")
-            learn = train_method(m, dls, cfg, out, tmodel if METHODS[m].teacher else None, resume, cbs, quiet)
+            learn = train_method(m, dls, cfg, out, tmodel if METHODS[m].teacher else None, o.resume, L(tl) + L(o.cbs), quiet)
+            if tl and tl.stopped: stopped.append(m); continue
             save_bkd_model(learn.model, mf, cfg['arch'], n_classes, n_in, METHODS[m].normed)
         if m == 'ce' and tmodel is None: tmodel = learn.model
-        results['methods'][m] = evaluate(learn)
-        results['wall_s'][m] = round(time.time() - t0, 1)
-        write_reports(results, out, vocab)
-    if not quiet: print('\n' + results_table(results['methods']) + f"\nresults, table, plot and weights in {out}/")
+        report(m, evaluate(learn), round(time.time() - t0, 1) if kept is None else kept)
+    if todo and (stopped or (tl and not tl.fits())): stopped += todo # the next epoch would not end in time
+    elif todo:
+        job = dict(o, out=out, teacher_file=o.teacher if o.teacher is not None else out/'models'/'ce.pth', epoch_s=tl.epoch_s if tl else 0.)
+        if not quiet: print(f"\n{', '.join(todo)}: training in {min(o.jobs, len(todo))} processes")
+        def done(m, r):
+            report(m, r['results'], r['wall_s'])
+            if not quiet: print(f"{m}: done in {r['wall_s']:.0f} s, {r['results']['overall']:.2f}% overall")
+        stopped += run_jobs(todo, job, o.jobs, done)
+    results['methods'] = {m: results['methods'][m] for m in config['methods'] if m in results['methods']} # in the order of the run
+    if results['methods']: write_reports(results, out, vocab)
+    if stopped:
+        results['stopped'] = (f"--time-limit {o.time_limit:g} min: stopped before finishing {', '.join(stopped)}; "
+                              f"every finished epoch is checkpointed in {out}/checkpoints: run the same command with --resume to go on")
+        if not quiet: print('\n' + results['stopped'])
+    elif not quiet: print('\n' + results_table(results['methods']) + f"\nresults, table, plot and weights in {out}/")
     return results
 
 # %% ../nbs/05_train.ipynb #e78615ed
@@ -473,7 +605,11 @@ def bkd_train(
     bs:int=None, # batch size (default: the preset's, 128)
     wait:store_true=False, # wait for another bkd-train that holds --out, instead of failing at once
     drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
+    jobs:int=1, # train the methods after the teacher in this many processes (sharing one GPU, or one GPU each)
+    time_limit:float=None, # minutes: stop cleanly after the last epoch that ends in time, exit with status 3; --resume goes on
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
-    try: run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct, wait=wait)
+    try: res = run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct,
+                       wait=wait, jobs=jobs, time_limit=time_limit)
     except (ValueError, FileNotFoundError, PermissionError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
+    if 'stopped' in res: sys.exit(3)
