@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import json, math, multiprocessing, os, pickle, random, sys, time, warnings
+import json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, NamedTuple
 from contextlib import contextmanager
@@ -27,8 +27,7 @@ __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'RESULT_KEYS', 'warmup_epoc
            'PaperSchedule', 'Method', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
            'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table',
            'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume',
-           'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimitReached', 'TimeLimit', 'run_jobs', 'run_bkd',
-           'merge_runs', 'bkd_train']
+           'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -129,13 +128,17 @@ def save_json(obj, fname):
 def rng_states(dls:DataLoaders) -> dict:
     "Every random state training draws from: Python's, NumPy's, torch's (and CUDA's), and the shuffle of `dls.train`"
     res = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(), dl=dls.train.rng.getstate())
-    if torch.cuda.is_available(): res['cuda'] = torch.cuda.get_rng_state_all()
+    dev = torch.device(dls.device or 'cpu')
+    if dev.type == 'cuda': res['cuda'] = torch.cuda.get_rng_state(dev) # the training device's: a resumed run may get another index
     return res
 
 def set_rng_states(dls:DataLoaders, s:dict):
     "Restore the states `rng_states` saved, so training goes on as if it had not stopped"
     random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch']); dls.train.rng.setstate(s['dl'])
-    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    dev = torch.device(dls.device or 'cpu')
+    if 'cuda' in s and dev.type == 'cuda':
+        if isinstance(s['cuda'], (list, tuple)): torch.cuda.set_rng_state_all(s['cuda']) # older checkpoints: every device's
+        else: torch.cuda.set_rng_state(s['cuda'], dev)
 
 class EpochCheckpoint(Callback):
     "Save model, optimiser state, random states and epoch to `fname` after every trained epoch"
@@ -271,15 +274,16 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
             bs:int, # batch size
             seed:int=0, # seed of the subset
             data=None, # dataset folder (the root for 'splits')
-            train_file=None, valid_file=None # split files, for 'splits'
+            train_file=None, valid_file=None, # split files, for 'splits'
+            device=None # training device; default: the GPU if there is one
            ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
-    if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data)
-    if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs)
+    if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device)
+    if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device)
     if data is None or train_file is None or valid_file is None:
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
-    return split_file_dls(data, train_file, valid_file, bs=bs)
+    return split_file_dls(data, train_file, valid_file, bs=bs, device=device)
 
 # %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
@@ -344,8 +348,6 @@ def clean_stale_tmp(out:Path) -> list:
     for p in res: p.unlink(missing_ok=True)
     return res
 
-class TimeLimitReached(Exception): "`--time-limit` stopped the run after a finished epoch; `--resume` continues it"
-
 class TimeLimit(Callback):
     "Stop a fit after a finished, checkpointed epoch when the next epoch would end after `deadline`"
     order = EpochCheckpoint.order + 1
@@ -365,24 +367,36 @@ class TimeLimit(Callback):
         return not self.epoch_s or time.time() + self.margin*self.epoch_s <= self.deadline
 
 # %% ../nbs/05_train.ipynb #c1665ca1
-def _job_init(slots, n_gpus:int, threads:int):
-    "Set up a `--jobs` process: the GPU of its slot, and the CPU threads of the parent"
-    i = slots.get()
-    if n_gpus: torch.cuda.set_device(i % n_gpus)
+_JOB = dict(device=None, epoch_s=0.) # the state of a `--jobs` process
+
+def _die_with_parent():
+    "Have Linux end this process when its parent dies, so that no worker trains on unsupervised"
+    import ctypes
+    try: ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM) # PR_SET_PDEATHSIG
+    except (OSError, AttributeError): pass # not Linux: the parent's shutdown still ends them
+
+def _job_init(slots, devices:list, threads:int):
+    "Set up a `--jobs` process: the device of its slot, and its CPU threads"
+    _die_with_parent()
+    dev = torch.device(devices[slots.get() % len(devices)])
+    if dev.type == 'cuda': torch.cuda.set_device(dev)
     torch.set_num_threads(threads)
+    _JOB.update(device=dev, epoch_s=0.)
     warnings.filterwarnings('ignore', message='.*torch.jit.script.*')
 
 def _train_job(m:str, o:dict) -> dict:
     "Train and evaluate method `m` in a `--jobs` process, from the run's options `o`"
     t0 = time.time()
+    tl = TimeLimit(o['deadline'], max(o['epoch_s'], _JOB['epoch_s'])) if o['deadline'] else None
+    if tl and not tl.fits(): return dict(stopped=True) # this call has made progress, and one more epoch would not end in time
     set_seed(o['seed'])
-    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'])
-    dls.n_inp # the sequential run has built this batch before any method after the teacher: build it before seeding, as it did
+    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'])
+    if m != o['methods'][0]: dls.n_inp # the sequential run built this batch (drawing augmentations) while training the methods before `m`
     n_classes,n_in = len(class_counts(dls)),dls.one_batch()[0].shape[1]
     tmodel = load_bkd_model(o['teacher_file'], o['cfg']['arch'], n_classes, n_in) if METHODS[m].teacher else None
-    tl = TimeLimit(o['deadline'], o['epoch_s']) if o['deadline'] else None
     learn = train_method(m, dls, o['cfg'], o['out'], tmodel, o['resume'], L(tl) + L(o['cbs']), quiet=True)
-    if tl and tl.stopped: return dict(stopped=True, epoch_s=tl.epoch_s)
+    if tl: _JOB['epoch_s'] = max(_JOB['epoch_s'], tl.epoch_s)
+    if tl and tl.stopped: return dict(stopped=True)
     save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', o['cfg']['arch'], n_classes, n_in, METHODS[m].normed)
     return dict(stopped=False, results=evaluate(learn), wall_s=round(time.time() - t0, 1))
 
@@ -408,20 +422,19 @@ def _main_hidden():
 def run_jobs(todo:list, # methods to train, each in a process of its own
              o:dict, # what `_train_job` needs: the run's options, its recipe, the teacher file, the deadline
              jobs:int, # processes at once
+             devices:list, # the devices the processes take in turn: one, or every GPU
              done=noop # called with (method, result) as each method finishes
             ) -> list:
-    "Train the methods in `todo` in `jobs` spawned processes, sharing a GPU or one GPU each; return those the time limit stopped"
-    n = min(jobs, len(todo))
-    n_gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
-    threads = torch.get_num_threads() # as many as one run: fewer change the CPU's float sums, and the results would differ from --jobs 1
-    if not n_gpus and n > 1: warnings.warn(f"--jobs {jobs} on a CPU: {n} processes of {threads} threads each oversubscribe "
-                                           f"{os.cpu_count()} cores, so this is rarely faster than --jobs 1")
+    "Train the methods in `todo` in `jobs` spawned processes on `devices`; return those the time limit stopped"
     from bkd_fastai.train import _job_init,_train_job # by module, so that the processes can import them (even when this runs in the notebook)
+    n = min(jobs, len(todo))
+    cpu = torch.device(devices[0]).type == 'cpu'
+    threads = torch.get_num_threads() if cpu else max(1, torch.get_num_threads() // n) # on a CPU, fewer threads change the float sums
     ctx = multiprocessing.get_context('spawn')
     slots = ctx.Queue()
     for i in range(n): slots.put(i)
     stopped = []
-    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_job_init, initargs=(slots, n_gpus, threads))
+    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_job_init, initargs=(slots, devices, threads))
     try:
         with _main_hidden(): futs = {ex.submit(_train_job, m, o): m for m in todo} # the processes start here
         for f in as_completed(futs):
@@ -429,10 +442,12 @@ def run_jobs(todo:list, # methods to train, each in a process of its own
             if r['stopped']: stopped.append(futs[f])
             else: done(futs[f], r)
     except BaseException:
-        ex.shutdown(wait=False, cancel_futures=True)
+        for p in list((getattr(ex, '_processes', None) or {}).values()): p.terminate() # a running method would go on without the lock
+        ex.shutdown(wait=True, cancel_futures=True)
         raise
     ex.shutdown()
     return [m for m in todo if m in stopped]
+
 
 # %% ../nbs/05_train.ipynb #ca45244c
 def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
@@ -453,7 +468,8 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             quiet:bool=False, # no progress bars, tables or messages
             wait:bool=False, # wait for another run that holds `out` instead of failing
             jobs:int=1, # processes that train the methods after the teacher at once
-            time_limit:float|None=None # minutes: stop after the last epoch that ends before then; `resume` continues
+            time_limit:float|None=None, # minutes: stop after the last epoch that ends before then; `resume` continues
+            device=None # 'cpu', 'cuda' or 'cuda:N'; default: the GPU if there is one ('cuda' and the default spread `jobs` over every GPU)
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     t_start = time.time()
@@ -474,6 +490,11 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0 and math.isfinite(time_limit)):
         raise ValueError(f"--time-limit is in minutes and must be a number > 0 (got {time_limit})")
     if jobs > 1 and cbs: _check_sendable(cbs, jobs)
+    try: dev = torch.device(device) if device is not None else default_device()
+    except RuntimeError: raise ValueError(f"--device must be cpu, cuda or cuda:N (got {device!r})") from None
+    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"--device {device}: no GPU is available here; use --device cpu")
+    if jobs > 1 and dev.type == 'cpu': warnings.warn(f"--jobs {jobs} on a CPU: each process takes as many threads as one run ({torch.get_num_threads()}), "
+                                                    f"so that the results equal --jobs 1's; they oversubscribe {os.cpu_count()} cores and are rarely faster")
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
     if dataset != 'splits':
         imb = 100 if imb is None else imb
@@ -487,7 +508,8 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     for o in (out, out/'models', out/'checkpoints'): _check_out(o)
     o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, out=out, seed=seed, resume=resume,
                  data=data, train_file=train_file, valid_file=valid_file, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
-                 deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit)
+                 deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit, device=dev,
+                 devices=[f'cuda:{i}' for i in range(torch.cuda.device_count())] if dev.type == 'cuda' and device in (None, 'cuda') else [str(dev)])
     with run_lock(out, wait):
         clean_stale_tmp(out)
         return _run(o)
@@ -496,7 +518,7 @@ def _run(o:AttrDict) -> dict:
     "The body of `run_bkd`, once the options `o` are checked and `o.out` is locked"
     cfg,out,methods,quiet = o.cfg,o.out,o.methods,o.quiet
     set_seed(o.seed)
-    dls = get_dls(o.dataset, o.imb, cfg['bs'], o.seed, o.data, o.train_file, o.valid_file)
+    dls = get_dls(o.dataset, o.imb, cfg['bs'], o.seed, o.data, o.train_file, o.valid_file, device=o.device)
     counts = class_counts(dls)
     n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
     cfg.update(seed=o.seed, drw_pct=o.drw_pct)
@@ -524,8 +546,8 @@ def _run(o:AttrDict) -> dict:
     vocab = list(dls.vocab) if n_classes <= 20 else None
     tl = TimeLimit(o.deadline) if o.deadline else None
     def report(m, res, wall_s):
-        results['methods'][m] = res
-        results['wall_s'][m] = wall_s
+        results['methods'][m],results['wall_s'][m] = res,wall_s
+        for k in ('methods', 'wall_s'): results[k] = {m: results[k][m] for m in config['methods'] if m in results[k]} # in the run's order
         write_reports(results, out, vocab)
     todo,stopped = [],[]
     for m in methods:
@@ -551,9 +573,7 @@ def _run(o:AttrDict) -> dict:
         def done(m, r):
             report(m, r['results'], r['wall_s'])
             if not quiet: print(f"{m}: done in {r['wall_s']:.0f} s, {r['results']['overall']:.2f}% overall")
-        stopped += run_jobs(todo, job, o.jobs, done)
-    results['methods'] = {m: results['methods'][m] for m in config['methods'] if m in results['methods']} # in the order of the run
-    if results['methods']: write_reports(results, out, vocab)
+        stopped += run_jobs(todo, job, o.jobs, o.devices, done)
     if stopped:
         results['stopped'] = (f"--time-limit {o.time_limit:g} min: stopped before finishing {', '.join(stopped)}; "
                               f"every finished epoch is checkpointed in {out}/checkpoints: run the same command with --resume to go on")
@@ -607,9 +627,10 @@ def bkd_train(
     drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
     jobs:int=1, # train the methods after the teacher in this many processes (sharing one GPU, or one GPU each)
     time_limit:float=None, # minutes: stop cleanly after the last epoch that ends in time, exit with status 3; --resume goes on
+    device:str=None, # cpu, cuda or cuda:N (default: the GPU if there is one; with cuda, --jobs spreads over every GPU)
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
     try: res = run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct,
-                       wait=wait, jobs=jobs, time_limit=time_limit)
+                       wait=wait, jobs=jobs, time_limit=time_limit, device=device)
     except (ValueError, FileNotFoundError, PermissionError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
     if 'stopped' in res: sys.exit(3)

@@ -11,28 +11,31 @@
 # results.md, per_class.png, and, if the run did not finish, run.tar.part* (its models and checkpoints, to pass back with
 # --resume-from DIR next time; the run then continues bit for bit).
 # --steps: a comma-separated subset of test,bench,experiment (default: all three); --time-limit: the experiment's, in minutes
-# (default: what is left of the slot, less a minute to pack up).
+# (default: what is left of the slot, less 40 s to pack up and 15 s of start-up).
 # --smoke: the CPU rehearsal (ResNet-8, 1 epoch, ce and bkd; nbdev-test of one notebook; bench --quick): a few minutes
 # (its default --minutes is 15).
 # Exit status: 0 when every step ran (the experiment may have stopped at the time limit: see the log), 1 otherwise.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+HERE=$PWD; cd "$(dirname "$0")/.."
+abspath() { case $1 in /*) echo "$1";; *) echo "$HERE/$1";; esac; } # paths are given relative to where it was called
 usage() { echo "usage: tools/gpu_check.sh OUT_DIR [--smoke] [--minutes M] [--data DIR] [--resume-from DIR] [--jobs N] [--steps LIST] [--time-limit MIN]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
-OUT=$1; shift
+OUT=$(abspath "$1"); shift
 SMOKE=0; MINUTES=; DATA=""; FROM=""; JOBS=6; STEPS=test,bench,experiment; LIMIT=""
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1;;
     --minutes) MINUTES=${2:?}; shift;;
-    --data) DATA=${2:?}; shift;;
-    --resume-from) FROM=${2:?}; shift;;
+    --data) DATA=$(abspath "${2:?}"); shift;;
+    --resume-from) FROM=$(abspath "${2:?}"); shift;;
     --jobs) JOBS=${2:?}; shift;;
     --steps) STEPS=${2:?}; shift;;
     --time-limit) LIMIT=${2:?}; shift;;
     *) usage;;
   esac; shift
 done
+for s in ${STEPS//,/ }; do case $s in test|bench|experiment) ;; *) echo "--steps: unknown step $s (test, bench, experiment)" >&2; exit 2;; esac; done
+[[ -z "$MINUTES" || "$MINUTES" =~ ^[0-9]+$ ]] || { echo "--minutes takes a whole number" >&2; exit 2; }
 [ -n "$MINUTES" ] || MINUTES=$([ $SMOKE = 1 ] && echo 15 || echo 9) # the CPU rehearsal is slower
 mkdir -p "$OUT" || exit 1
 OUT=$(cd "$OUT" && pwd)
@@ -45,14 +48,14 @@ step() { # step NAME SECONDS CMD...: run CMD with its output in the log, within 
   local name=$1 secs=$2; shift 2
   if [ "$secs" -lt 20 ]; then log "$name: SKIPPED, only ${secs}s left"; FAILED+=("$name"); return 1; fi
   log "$name: $* (limit ${secs}s)"
-  timeout --signal=INT --kill-after=20 "$secs" "$@" >> "$LOG" 2>&1
+  timeout --signal=INT --kill-after=5 "$secs" "$@" >> "$LOG" 2>&1
   local rc=$?; log "$name: exit status $rc"
   [ $rc -eq 0 ] || [ "$name" = experiment -a $rc -eq 3 ] || FAILED+=("$name")
   return $rc
 }
 
 log "start: $(date -u +%FT%TZ), smoke=$SMOKE, minutes=$MINUTES, $(git rev-parse --short HEAD 2>/dev/null || echo no-git)"
-command -v nvidia-smi > /dev/null && nvidia-smi -L >> "$LOG" 2>&1
+command -v nvidia-smi > /dev/null && timeout 20 nvidia-smi -L >> "$LOG" 2>&1
 
 # 1. the install: wheels onto PYTHONPATH (the checkout itself provides bkd_fastai)
 if python3 -c 'import fastai, nbdev, IPython' 2> /dev/null; then log "install: fastai and nbdev already importable"
@@ -61,7 +64,7 @@ elif ls .whl/*.whl > /dev/null 2>&1; then
     || { log "install: FAILED"; exit 1; }
   export PYTHONPATH=/tmp/site${PYTHONPATH:+:$PYTHONPATH}; log "install: wheels from .whl into /tmp/site"
 else log "install: FAILED: fastai is not importable and .whl holds no wheels (run bash ../shared/device/wheels.sh)"; exit 1; fi
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} MPLBACKEND=Agg
+export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} MPLBACKEND=Agg BKD_GPU_CHECK=1 # the notebooks skip their own rehearsal of this script
 python3 -c 'import torch, fastai, bkd_fastai; print("python", __import__("sys").version.split()[0], "torch", torch.__version__, "fastai", fastai.__version__, "bkd_fastai", bkd_fastai.__version__, "cuda", torch.cuda.is_available())' >> "$LOG" 2>&1
 # the console commands, without installing the project (scripts, not shell functions, so that `timeout` can run them)
 BIN=$(mktemp -d); trap 'rm -rf "$BIN"' EXIT
@@ -71,7 +74,7 @@ export PATH=$BIN:$PATH
 
 if [ -z "$DATA" ]; then for d in .fmnist data/fashion-mnist /usr/share/datasets/fashion-mnist; do [ -d "$d" ] && DATA=$d && break; done; fi
 [ -n "$DATA" ] || { log "data: FAILED: no Fashion-MNIST folder (.fmnist, data/fashion-mnist or --data DIR)"; exit 1; }
-DATA=$(cd "$DATA" && pwd)
+ln -sfn "$(cd "$DATA" && pwd)" /tmp/bkd_gpu_check_data; DATA=/tmp/bkd_gpu_check_data # one path in every slot: a run records it
 RUN=runs/gpu_check_fmnist_if100_s0
 if [ $SMOKE = 1 ]; then
   TEST_ARGS=(nbs/01_losses.ipynb); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
@@ -85,6 +88,7 @@ if [ -n "$FROM" ]; then
   cat "$FROM"/run.tar.part* | tar -C "$RUN" -xf - && log "resume: unpacked $(ls "$FROM"/run.tar.part* | wc -l) part(s) of $FROM into $RUN" \
     || { log "resume: FAILED to unpack $FROM/run.tar.part*"; exit 1; }
 fi
+rm -f "$OUT"/run.tar.part* "$OUT"/bench.json "$OUT"/results.json "$OUT"/results.md "$OUT"/per_class.png # an earlier call's
 
 # 2. the notebooks' tests; 3. the benchmark: each within its share of the slot
 want() { [[ ",$STEPS," == *",$1,"* ]]; }
@@ -93,9 +97,9 @@ want bench && step bench $(( $(left) * 30 / 100 )) bkd-bench "${BENCH_ARGS[@]}" 
 
 # 4. the experiment, stopping in time to pack what it leaves; --resume continues an earlier slot's run
 if want experiment; then
-budget=$(( $(left) - 45 ))
-[ -n "$LIMIT" ] || LIMIT=$(python3 -c "print(max($budget, 1) / 60)")
-step experiment $(( budget + 30 )) bkd-train --dataset fmnist --data "$DATA" --imb 100 --seed 0 --out "$RUN" --resume \
+budget=$(( $(left) - 40 )) # to pack up, and for a first epoch that overruns
+[ -n "$LIMIT" ] || LIMIT=$(python3 -c "print(max($budget - 15, 1) / 60)") # less the start-up before bkd-train's clock starts
+step experiment $(( budget + 10 )) bkd-train --dataset fmnist --data "$DATA" --imb 100 --seed 0 --out "$RUN" --resume \
   --time-limit "$LIMIT" "${TRAIN_ARGS[@]}"
 exp=$?
 for f in results.json results.md per_class.png; do [ -f "$RUN/$f" ] && cp "$RUN/$f" "$OUT/"; done
@@ -104,9 +108,10 @@ if [ $exp -ne 0 ]; then # unfinished: pass its state back (the models, and the c
   for c in "$RUN"/checkpoints/*.pth; do
     [ -f "$c" ] && [ ! -f "$RUN/models/$(basename "$c")" ] && keep+=("checkpoints/$(basename "$c")")
   done
-  if [ -f "$RUN/run.json" ]; then tar -C "$RUN" -cf - "${keep[@]}" | split -b 15M -d -a 1 - "$OUT/run.tar.part"
-  else log "experiment: nothing to pass back"; fi
-  log "experiment: unfinished; its state is in $(ls "$OUT"/run.tar.part* | wc -l) part(s) of $OUT/run.tar.part*: rerun with --resume-from DIR_HOLDING_THEM"
+  if [ -f "$RUN/run.json" ]; then
+    tar -C "$RUN" -cf - "${keep[@]}" | split -b 15M -d -a 1 - "$OUT/run.tar.part"
+    log "experiment: unfinished; its state is in $(ls "$OUT"/run.tar.part* | wc -l) part(s) of $OUT/run.tar.part*: rerun with --resume-from DIR_HOLDING_THEM"
+  else log "experiment: unfinished, with nothing to pass back"; fi
 fi
 fi
 [ $SMOKE = 1 ] && rm -rf "$OUT/.run"
