@@ -11,6 +11,7 @@ from .callback import *
 from .metrics import *
 from .models import *
 from .train import *
-from . import data as _data, losses as _losses, callback as _callback, metrics as _metrics, models as _models, train as _train
+from .distributed import *
+from . import data as _data, losses as _losses, callback as _callback, metrics as _metrics, models as _models, train as _train, distributed as _distributed
 
-__all__ = [n for m in (_data, _losses, _callback, _metrics, _models, _train) for n in m.__all__]
+__all__ = [n for m in (_data, _losses, _callback, _metrics, _models, _train, _distributed) for n in m.__all__]

@@ -17,6 +17,7 @@ from fastai.callback.mixup import MixUp
 from .losses import *
 from .data import class_counts
 from .models import load_bkd_model, read_torch_file
+from .distributed import sum_ranks
 
 # %% auto #0
 __all__ = ['load_teacher', 'BKDCallback', 'LossParts', 'add_loss_parts', 'KDCallback', 'DRWCallback']
@@ -117,14 +118,15 @@ class LossParts(Callback):
         n = list(self.recorder.metric_names)
         i = 2 + (len(self.learn.metrics) if self.recorder.train_metrics else 0) # after 'epoch', 'train_loss' and any training metrics
         self.recorder.metric_names = L(n[:i] + ['train_ce', 'train_kd'] + n[i:])
-    def before_train(self): self.sums,self.n = None,0
+    def before_train(self): self.sums = None
     def add(self, ce:Tensor, kd:Tensor, bs:int):
-        "Add a batch's two losses, weighted by its size; no sync"
-        s = torch.stack([ce.detach().float().mean(), kd.detach().float()]) * bs
-        self.sums,self.n = (s if self.sums is None else self.sums + s),self.n + bs
+        "Add a batch's two losses, weighted by its size, and the size; no sync"
+        s = torch.stack([ce.detach().float().mean(), kd.detach().float(), torch.ones_like(kd, dtype=torch.float)]) * bs
+        self.sums = s if self.sums is None else self.sums + s
     def after_train(self):
         if 'train_ce' not in self.recorder.metric_names: return # added after this fit began
-        self.recorder.log += [float('nan')]*2 if self.sums is None else (self.sums / self.n).tolist()
+        t = sum_ranks(self.sums) if self.sums is not None else None # one all-reduce an epoch under DDP: means over every rank's batches
+        self.recorder.log += [float('nan')]*2 if t is None else (t[:2] / t[2].item()).tolist()
 
 # %% ../nbs/02_callback.ipynb #ae0f8083
 def add_loss_parts(learn:Learner):

@@ -10,6 +10,7 @@ import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.all import *
+from .distributed import is_ddp, ddp_world_size, sum_ranks
 
 # %% auto #0
 __all__ = ['class_balanced_weights', 'balanced_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss', 'WeightedCE', 'LDAMLoss',
@@ -72,7 +73,11 @@ class LTLoss(nn.Module):
     def adjust(self, x:Tensor, y:Tensor) -> Tensor: return x
     def forward(self, x:Tensor, y:Tensor) -> Tensor:
         w = None if self.weight is None else self.weight.to(x.device, torch.float32)
-        return F.cross_entropy(self.adjust(x.float(), y), y.long().view(-1), weight=w, reduction=self.reduction)
+        y = y.long().view(-1)
+        if w is not None and self.reduction == 'mean' and torch.is_grad_enabled() and is_ddp(): # the weighted mean of the global batch:
+            s = F.cross_entropy(self.adjust(x.float(), y), y, weight=w, reduction='sum')   # this shard's weighted sum over every shard's
+            return s * ddp_world_size() / sum_ranks(w[y].sum())                            # weights; DDP averages the ranks' gradients
+        return F.cross_entropy(self.adjust(x.float(), y), y, weight=w, reduction=self.reduction)
     def activation(self, x:Tensor) -> Tensor: return F.softmax(x, dim=-1)
     def decodes(self, x:Tensor) -> Tensor: return x.argmax(dim=-1)
 

@@ -111,7 +111,8 @@ class LTAccuracy(Metric):
         c = len(counts)
         pred = learn.pred
         if pred.shape[-1] != c: raise ValueError(f"counts has {c} classes but preds have {pred.shape[-1]}")
-        cm = confusion_counts(pred.argmax(-1), learn.yb[0], c)
+        pred,targ = learn.to_detach(pred.argmax(-1), cpu=False),learn.to_detach(learn.yb[0], cpu=False) # under DDP: every rank's, without the padding
+        cm = confusion_counts(pred, targ, c)
         self.cm = cm if self.cm is None else self.cm + cm
     @property
     def value(self):

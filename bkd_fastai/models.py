@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #ff8a106f
 from __future__ import annotations
-import os, tempfile
+import difflib, functools, os, tempfile
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -14,7 +14,8 @@ from fastcore.all import *
 
 # %% auto #0
 __all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'NormedLinear', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
-           'resnet110', 'resnet8', 'get_arch', 'atomic_write', 'save_bkd_model', 'read_torch_file', 'load_bkd_model']
+           'resnet110', 'resnet8', 'adapt_backbone', 'torchvision_arch', 'timm_arch', 'get_arch', 'atomic_write',
+           'save_bkd_model', 'read_torch_file', 'load_bkd_model']
 
 # %% ../nbs/04_models.ipynb #a4625c26
 class PadShortcut(nn.Module):
@@ -114,11 +115,82 @@ def resnet8(n_out:int=10, # classes
 
 ARCHS = dict(resnet8=resnet8, resnet20=resnet20, resnet32=resnet32, resnet44=resnet44, resnet56=resnet56, resnet110=resnet110)
 
-def get_arch(name:str # one of `ARCHS`
-            ):
-    "The model constructor called `name`, with the valid names in the error"
-    if name not in ARCHS: raise ValueError(f"unknown architecture {name!r}; choose one of {', '.join(ARCHS)}")
-    return ARCHS[name]
+# %% ../nbs/04_models.ipynb #b4a00002
+def _named(model:nn.Module, kind) -> list: return [(n, m) for n,m in model.named_modules() if isinstance(m, kind)]
+
+def _replace(model:nn.Module, name:str, new:nn.Module):
+    parent,_,attr = name.rpartition('.')
+    setattr(model.get_submodule(parent) if parent else model, attr, new)
+
+def _classifier(model:nn.Module, n_out:int|None) -> tuple:
+    "The name and module of `model`'s classifier: timm's `get_classifier()`, else the last Linear, checked to have `n_out` outputs"
+    if hasattr(model, 'get_classifier'):
+        c = model.get_classifier()
+        found = [(n, m) for n,m in model.named_modules() if m is c]
+    else: found = _named(model, nn.Linear)[-1:]
+    if not found or not isinstance(found[0][1], nn.Linear) or (n_out is not None and found[0][1].out_features != n_out):
+        raise ValueError(f"{type(model).__name__} has no single Linear classifier with {n_out} outputs to replace with a cosine one; LDAM needs one")
+    return found[0]
+
+def adapt_backbone(model:nn.Module, # an image classifier
+                   n_in:int=3, # input channels: a new first convolution when not 3
+                   normed:bool=False, # a cosine classifier (`NormedLinear`) in place of the linear classifier, for LDAM
+                   n_out:int|None=None # the classes, to check the classifier found
+                  ) -> nn.Module:
+    "Give an ImageNet model `n_in` input channels and, with `normed`, a cosine classifier"
+    if n_in != 3:
+        convs = _named(model, nn.Conv2d)
+        if not convs: raise ValueError(f"{type(model).__name__} has no Conv2d to take {n_in} input channels")
+        n,c = convs[0]
+        _replace(model, n, nn.Conv2d(n_in, c.out_channels, c.kernel_size, c.stride, c.padding, c.dilation, c.groups, c.bias is not None, c.padding_mode))
+    if normed:
+        n,l = _classifier(model, n_out)
+        _replace(model, n, NormedLinear(l.in_features, l.out_features))
+    return model
+
+# %% ../nbs/04_models.ipynb #b4a00003
+def torchvision_arch(name:str, # a torchvision classification model, such as 'resnet50'
+                     n_out:int=10, n_in:int=3, normed:bool=False # classes, input channels, cosine classifier
+                    ) -> nn.Module:
+    "torchvision's classification model `name`, untrained, with `n_out` classes and `n_in` input channels"
+    import torchvision.models as tvm
+    kw = dict(aux_logits=False, init_weights=True) if name in ('googlenet', 'inception_v3') else {} # one output, not a namedtuple
+    return adapt_backbone(tvm.get_model(name, weights=None, num_classes=n_out, **kw), n_in, normed, n_out)
+
+def timm_arch(name:str, # a timm model name, such as 'resnet18' or 'convnext_tiny'
+              n_out:int=10, n_in:int=3, normed:bool=False # classes, input channels, cosine classifier
+             ) -> nn.Module:
+    "timm's model `name`, untrained, with `n_out` classes and `n_in` input channels"
+    try: import timm
+    except ImportError: raise ImportError(f"{name!r} is a timm model: install timm with pip install 'bkd-fastai[timm]'") from None
+    return adapt_backbone(timm.create_model(name, pretrained=False, num_classes=n_out, in_chans=n_in), 3, normed, n_out)
+
+# %% ../nbs/04_models.ipynb #b4a00004
+@functools.lru_cache(None)
+def _tv_names() -> tuple:
+    import torchvision.models as tvm
+    return tuple(tvm.list_models(module=tvm)) # classification models only
+
+@functools.lru_cache(None)
+def _timm_names() -> tuple:
+    try: import timm
+    except ImportError: return ()
+    return tuple(timm.list_models())
+
+def get_arch(name:str # a key of `ARCHS`, a torchvision classification model, a timm model, or 'timm:NAME'
+            ) -> Callable:
+    "The constructor `f(n_out, n_in, normed)` of the model called `name` (ours, then torchvision's, then timm's); an unknown name gets the close matches"
+    if name in ARCHS: return ARCHS[name]
+    if name.startswith('timm:'):
+        if not _timm_names(): raise ImportError(f"{name!r} is a timm model: install timm with pip install 'bkd-fastai[timm]'")
+        if name[5:] in _timm_names(): return partial(timm_arch, name[5:])
+    elif name in _tv_names(): return partial(torchvision_arch, name)
+    elif name in _timm_names(): return partial(timm_arch, name)
+    tv,tm = list(_tv_names()),list(_timm_names())
+    close = difflib.get_close_matches(name.removeprefix('timm:'), list(dict.fromkeys(list(ARCHS) + tv + tm)), n=5, cutoff=0.6)
+    raise ValueError(f"unknown architecture {name!r}" + (f" (did you mean {', '.join(close)}?)" if close else '') +
+                     f"; choose a CIFAR ResNet ({', '.join(ARCHS)}), a torchvision classification model (resnet18, resnet50, resnext50_32x4d, ...)"
+                     + (", or a timm model" if tm else ", or install timm (pip install 'bkd-fastai[timm]') for timm's models"))
 
 # %% ../nbs/04_models.ipynb #aa4346b6
 def _umask() -> int:
@@ -171,7 +243,8 @@ def load_bkd_model(fname, # a file written by `save_bkd_model`
     if not isinstance(d, dict) or not {'arch', 'n_classes', 'n_in', 'state_dict'} <= set(d):
         raise ValueError(f"{fname} is not a bkd-train model file (expected a dict with arch, n_classes, n_in and state_dict)")
     for k,v in (('arch', arch), ('n_classes', n_classes), ('n_in', n_in)):
-        if v is not None and d[k] != v: raise ValueError(f"teacher {fname} has {k}={d[k]!r} but this run needs {k}={v!r}")
+        if v is not None and d[k] != v: raise ValueError(f"teacher {fname} has {k}={d[k]!r} but this run needs {k}={v!r}"
+                                                         + (f"; pass --teacher-arch {d[k]} to distil from it" if k == 'arch' else ''))
     m = get_arch(d['arch'])(d['n_classes'], d['n_in'], d.get('normed', False))
     m.load_state_dict(d['state_dict'])
     return m

@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/test_utils.html.md"""
 
 # %% ../nbs/07_test_utils.ipynb #12e738eb
 from __future__ import annotations
-import pickle
+import os, pickle, subprocess, sys
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
@@ -14,8 +14,8 @@ from fastcore.all import *
 from fastai.data.all import *
 
 # %% auto #0
-__all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'official_lt_indices', 'official_adjust_lr',
-           'official_focal_loss', 'official_bkd_term']
+__all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt', 'torchrun',
+           'official_lt_indices', 'official_adjust_lr', 'official_focal_loss', 'official_bkd_term']
 
 # %% ../nbs/07_test_utils.ipynb #b391553a
 class _Pairs(list):
@@ -27,7 +27,10 @@ def tiny_cls_dls(n:int=64, # training samples
                  n_in:int=6, # features
                  counts=(32, 16, 8, 8), # training samples per class (their sum is used if it differs from `n`)
                  bs:int|None=None, # batch size; default: the whole training set
-                 seed:int=0, device=None) -> DataLoaders:
+                 seed:int=0, device=None,
+                 valid_counts=None, # validation samples per class; default 8 each
+                 shuffle:bool=False # shuffle the training set each epoch (the validation set never)
+                ) -> DataLoaders:
     "A tiny long-tailed classification `DataLoaders` of Gaussian blobs, for tests"
     g = torch.Generator().manual_seed(seed)
     c = len(counts)
@@ -35,8 +38,8 @@ def tiny_cls_dls(n:int=64, # training samples
     def mk(cnts):
         y = torch.cat([torch.full((k,), i) for i,k in enumerate(cnts)])
         return _Pairs(zip(centers[y] + torch.randn(len(y), n_in, generator=g), y), vocab=CategoryMap([f'c{i}' for i in range(c)], sort=False))
-    trn,val = mk(counts),mk([8]*c)
-    return DataLoaders.from_dsets(trn, val, bs=ifnone(bs, len(trn)), shuffle=False, device=ifnone(device, 'cpu'))
+    trn,val = mk(counts),mk(ifnone(valid_counts, [8]*c))
+    return DataLoaders.from_dsets(trn, val, bs=ifnone(bs, len(trn)), shuffle=[shuffle, False], device=ifnone(device, 'cpu'))
 
 # %% ../nbs/07_test_utils.ipynb #795167c5
 def make_fake_image_folder(path, # where to write
@@ -79,6 +82,52 @@ def make_fake_cifar_pickles(path, # folder that receives `cifar-10-batches-py` o
             dump({'batch_label': f, lkey: y[idx].tolist(), 'data': x[idx], 'filenames': [f'{f}_{i}.png' for i in idx]}, f)
     dump({nkey: [f'class{c:03d}' for c in range(n_classes)]}, meta)
     return p
+
+# %% ../nbs/07_test_utils.ipynb #b2562f6a
+def make_fake_imagenet_lt(path, # folder that receives the images and the split files
+                          n_classes:int=20, # classes
+                          n_max:int=20, # training images of the head class
+                          imb_factor:float=10, # largest over smallest class, on the exponential profile
+                          n_test:int=4, # test images per class (balanced)
+                          size:int=72, # image side
+                          seed:int=0) -> Path:
+    "Write a small fake ImageNet-LT: JPEGs in `train/` and `val/` class folders, with `ImageNet_LT_train.txt` and `ImageNet_LT_test.txt` split files"
+    from PIL import Image
+    from bkd_fastai.data import lt_counts
+    path,rng = Path(path),np.random.default_rng(seed)
+    wnids = [f'n{1440764 + 1000*c:08d}' for c in range(n_classes)] # WordNet-style folder names, as the real set has
+    for split,counts,fname in (('train', lt_counts(n_max, n_classes, imb_factor), 'ImageNet_LT_train.txt'), ('val', [n_test]*n_classes, 'ImageNet_LT_test.txt')):
+        lines = []
+        for c,(w,n) in enumerate(zip(wnids, counts)):
+            (path/split/w).mkdir(parents=True, exist_ok=True)
+            base = rng.integers(0, 256, 3)
+            for i in range(n):
+                im = np.clip(base + rng.normal(0, 30, (size, size, 3)), 0, 255).astype(np.uint8)
+                f = f'{split}/{w}/{w}_{i}.JPEG'
+                Image.fromarray(im).save(path/f, quality=90)
+                lines.append(f'{f} {c}')
+        (path/fname).write_text('\n'.join(lines) + '\n')
+    return path
+
+# %% ../nbs/07_test_utils.ipynb #6bd434d8
+def torchrun(*args, # the program and its arguments: a Python script, or an executable such as `bkd-train` with `no_python`
+             nproc:int=2, # processes
+             no_python:bool=False, # run an executable rather than a Python script
+             timeout:float=600, # seconds before the run is killed
+             cuda:bool=False # let the processes see the GPUs; default: hide them, so that the processes train on the CPU (gloo)
+            ) -> subprocess.CompletedProcess:
+    "Run a program on `nproc` local processes under `torchrun --standalone`, as the multi-GPU tutorial does; return what it printed"
+    env = {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1')}
+    if not cuda: env['CUDA_VISIBLE_DEVICES'] = ''
+    cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}'] + (['--no-python'] if no_python else [])
+    p = subprocess.Popen(cmd + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try: out,err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.terminate() # torchrun stops its workers on SIGTERM; a SIGKILL would leave them running
+        try: p.communicate(timeout=30)
+        except subprocess.TimeoutExpired: p.kill(); p.communicate()
+        raise
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
 
 # %% ../nbs/07_test_utils.ipynb #971d76cb
 def official_lt_indices(targets, # labels of the balanced training set, in torchvision's order

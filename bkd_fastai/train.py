@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
+import contextlib, json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, NamedTuple
 from contextlib import contextmanager
@@ -21,13 +21,16 @@ from .losses import *
 from .callback import *
 from .metrics import *
 from .models import *
+from .distributed import *
+from fastai.distributed import DistributedDL
 
 # %% auto #0
 __all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'RESULT_KEYS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult',
-           'PaperSchedule', 'Method', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
-           'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table',
-           'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume',
-           'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
+           'PaperSchedule', 'Method', 'method_arch', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states',
+           'EpochCheckpoint', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate',
+           'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint',
+           'check_resume', 'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs',
+           'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -104,6 +107,12 @@ METHODS = {
     'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda c: WeightedFocalLoss(1.), _drw, 'bkd'),
 }
 
+def method_arch(method:str, # a key of `METHODS`
+                cfg:dict # the recipe: `arch`, and `teacher_arch` (None: the same)
+               ) -> str:
+    "The architecture `method` trains: the teacher's for 'ce', the student's for the others"
+    return (cfg.get('teacher_arch') or cfg['arch']) if method == 'ce' else cfg['arch']
+
 def method_drw_pct(method:str, # a key of `METHODS`
                    n_classes:int, # classes in the dataset
                    drw_pct:float|None=None # an override for every method that re-weights
@@ -125,23 +134,25 @@ def save_json(obj, fname):
     atomic_write(fname, lambda p: Path(p).write_text(json.dumps(clean(obj), indent=1)))
 
 # %% ../nbs/05_train.ipynb #cac8e9b8
+def _train_dl(dls): return dls.train.dl if isinstance(dls.train, DistributedDL) else dls.train # under DDP, the loader inside the wrapper
+
 def rng_states(dls:DataLoaders) -> dict:
     "Every random state training draws from: Python's, NumPy's, torch's (and CUDA's), and the shuffle of `dls.train`"
-    res = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(), dl=dls.train.rng.getstate())
+    res = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(), dl=_train_dl(dls).rng.getstate())
     dev = torch.device(dls.device or 'cpu')
     if dev.type == 'cuda': res['cuda'] = torch.cuda.get_rng_state(dev) # the training device's: a resumed run may get another index
     return res
 
 def set_rng_states(dls:DataLoaders, s:dict):
     "Restore the states `rng_states` saved, so training goes on as if it had not stopped"
-    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch']); dls.train.rng.setstate(s['dl'])
+    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch']); _train_dl(dls).rng.setstate(s['dl'])
     dev = torch.device(dls.device or 'cpu')
     if 'cuda' in s and dev.type == 'cuda':
         if isinstance(s['cuda'], (list, tuple)): torch.cuda.set_rng_state_all(s['cuda']) # older checkpoints: every device's
         else: torch.cuda.set_rng_state(s['cuda'], dev)
 
 class EpochCheckpoint(Callback):
-    "Save model, optimiser state, random states and epoch to `fname` after every trained epoch"
+    "Save model, optimiser state, random states and epoch to `fname` after every trained epoch; under DDP, rank 0 saves, with every rank's random states"
     order = Recorder.order + 2
     def __init__(self, fname, # checkpoint file
                  meta:dict|None=None # extra information stored with it
@@ -150,8 +161,11 @@ class EpochCheckpoint(Callback):
     def after_train(self): self.trained = True
     def after_epoch(self):
         if not self.trained: return
-        state = dict(model=self.learn.model.state_dict(), opt=self.learn.opt.state_dict(), epoch=self.epoch,
-                     n_epoch=self.n_epoch, rng=rng_states(self.dls), meta=self.meta or {})
+        rngs = all_ranks(rng_states(self.dls)) # each rank draws its own augmentations
+        if ddp_rank() != 0: return
+        state = dict(model=unwrap_model(self.learn.model).state_dict(), opt=self.learn.opt.state_dict(), epoch=self.epoch,
+                     n_epoch=self.n_epoch, rng=rngs[0], meta=self.meta or {})
+        if len(rngs) > 1: state['rng_ranks'] = rngs
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
 # %% ../nbs/05_train.ipynb #e299625f
@@ -183,7 +197,8 @@ def recipe_learner(dls:DataLoaders, # classification data
     n_in = dls.one_batch()[0].shape[1]
     o = AttrDict(cfg, teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
     seed_dls(dls, cfg['seed'])
-    model = get_arch(cfg['arch'])(len(counts), n_in, m.normed)
+    model = get_arch(method_arch(method, cfg))(len(counts), n_in, m.normed)
+    if (r := ddp_rank() or (rank_distrib() if num_distrib() > 1 else 0)): set_seed(cfg['seed'] + 10_000*r) # under DDP the model starts the same on every process, and each draws its own augmentations
     return Learner(dls, model, loss_func=m.loss(counts), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
                    metrics=lt_metrics('shots' if counts.min() < 20 else 'thirds'),
                    cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'])] + (m.cbs(o) if m.cbs else []) + L(cbs), **kwargs)
@@ -195,17 +210,18 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
                  cbs=None, # extra callbacks
                  quiet:bool=False # no progress bars or tables
                 ) -> Learner:
-    "Train `method` with the recipe `cfg`, checkpointing every epoch into `out/checkpoints`"
+    "Train `method` with the recipe `cfg`, checkpointing every epoch into `out/checkpoints`; under `torchrun`, across the processes"
     ckpt = Path(out)/'checkpoints'/f'{method}.pth'
     learn = recipe_learner(dls, method, cfg, teacher, [EpochCheckpoint(ckpt, dict(method=method))] + L(cbs), path=out, model_dir='models')
+    if is_ddp(): learn.to_ddp()
     start = 0
-    if resume and ckpt.exists():
+    if resume and rank0_value(ckpt.exists()):
         st = torch.load(ckpt, map_location='cpu', weights_only=False)
         if st['n_epoch'] != cfg['epochs']: raise ValueError(f"checkpoint {ckpt} is for {st['n_epoch']} epochs, this run asks for {cfg['epochs']}; use a new --out")
         learn.model.load_state_dict(st['model']); learn.model.to(dls.device)
         learn.create_opt(); learn.opt.load_state_dict(st['opt'])
         dls.n_inp # fastai builds one batch, drawing augmentations, the first time this is read: do it before restoring the states
-        if 'rng' in st: set_rng_states(dls, st['rng']) # the next epoch draws what it would have drawn without the stop
+        if 'rng' in st: set_rng_states(dls, st['rng_ranks'][ddp_rank()] if is_ddp() else st['rng']) # the next epoch draws what it would have drawn without the stop
         start = st['epoch'] + 1
         if not quiet: print(f"{method}: resuming after epoch {st['epoch']}")
     if start < cfg['epochs']:
@@ -218,7 +234,7 @@ def evaluate(learn:Learner # a trained classifier
             ) -> dict:
     "Overall, many/medium/few, head/middle/tail and per-class accuracy (%) on the validation set"
     counts = class_counts(learn.dls)
-    with learn.no_bar(): preds,targs = learn.get_preds()
+    with learn.ddp_valid_ctx(), learn.no_bar(): preds,targs = learn.get_preds() # under torchrun: each process its shard, gathered
     res = {k: v*100 for k,v in group_accuracy(preds, targs, counts, split='shots').items()}
     res.update({k: v*100 for k,v in group_accuracy(preds, targs, counts, split='thirds').items() if k != 'overall'})
     res['per_class'] = (per_class_accuracy(preds, targs, len(counts))*100).tolist()
@@ -275,15 +291,17 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
             seed:int=0, # seed of the subset
             data=None, # dataset folder (the root for 'splits')
             train_file=None, valid_file=None, # split files, for 'splits'
-            device=None # training device; default: the GPU if there is one
+            device=None, # training device; default: the GPU if there is one
+            size:int|None=None # image side for 'splits' (default 224)
            ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
+    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
     if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device)
     if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device)
     if data is None or train_file is None or valid_file is None:
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
-    return split_file_dls(data, train_file, valid_file, bs=bs, device=device)
+    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device)
 
 # %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
@@ -300,19 +318,22 @@ def estimate_minutes(dls, cfg, n_methods:int) -> float:
     return per_epoch * cfg['epochs'] * n_methods / 60
 
 # %% ../nbs/05_train.ipynb #baaacd90
-RESULT_KEYS = ('dataset', 'imb', 'data', 'train_file', 'valid_file', 'arch', 'epochs', 'seed', 'bs', 'lr', 'mom', 'wd', 'warmup_pct', 'T', 'alpha', 'beta', 'drw_pct', 'teacher')
+RESULT_KEYS = ('dataset', 'imb', 'data', 'train_file', 'valid_file', 'arch', 'epochs', 'seed', 'bs', 'lr', 'mom', 'wd', 'warmup_pct', 'T', 'alpha', 'beta', 'drw_pct', 'teacher', 'teacher_arch', 'size')
 
 def run_fingerprint(config:dict) -> dict:
     "What changes a run's results, from its config, as JSON would give it back"
-    return json.loads(json.dumps({k: config.get(k) for k in RESULT_KEYS}, default=str))
+    fp = {k: config.get(k) for k in RESULT_KEYS}
+    if config.get('world_size', 1) > 1: fp['world_size'] = config['world_size'] # a run of N processes resumes with N
+    return json.loads(json.dumps(fp, default=str))
 
 def check_resume(out:Path, fingerprint:dict):
     "Refuse to resume the run in `out` if it was recorded with other settings, naming what differs"
     f = Path(out)/'run.json'
     if not f.exists(): return
     old = json.loads(f.read_text())['fingerprint']
-    diff = [k for k in fingerprint if old.get(k) != fingerprint[k]]
-    if diff: raise ValueError(f"--resume: {out} holds a run with other settings: " + ', '.join(f"{k}={old.get(k)!r} (now {fingerprint[k]!r})" for k in diff)
+    def get(d, k): return d.get(k, 1) if k == 'world_size' else d.get(k) # a single process records none
+    diff = [k for k in dict.fromkeys(list(fingerprint) + ['world_size']) if get(old, k) != get(fingerprint, k)]
+    if diff: raise ValueError(f"--resume: {out} holds a run with other settings: " + ', '.join(f"{k}={get(old, k)!r} (now {get(fingerprint, k)!r})" for k in diff)
                               + "; resume with the same options, or pass a new --out")
 
 # %% ../nbs/05_train.ipynb #6e788424
@@ -363,8 +384,8 @@ class TimeLimit(Callback):
         self.epoch_s = max(self.epoch_s, time.time() - self.t0)
         if self.epoch + 1 < self.n_epoch and not self.fits(): self.stopped = True; raise CancelFitException()
     def fits(self) -> bool:
-        "Whether one more epoch ends before the deadline, judged from the longest epoch so far (always, before any epoch)"
-        return not self.epoch_s or time.time() + self.margin*self.epoch_s <= self.deadline
+        "Whether one more epoch ends before the deadline, judged from the longest epoch so far (always, before any epoch); rank 0 decides for all"
+        return rank0_value(not self.epoch_s or time.time() + self.margin*self.epoch_s <= self.deadline)
 
 # %% ../nbs/05_train.ipynb #c1665ca1
 _JOB = dict(device=None, epoch_s=0.) # the state of a `--jobs` process
@@ -390,14 +411,14 @@ def _train_job(m:str, o:dict) -> dict:
     tl = TimeLimit(o['deadline'], max(o['epoch_s'], _JOB['epoch_s'])) if o['deadline'] else None
     if tl and not tl.fits(): return dict(stopped=True) # this call has made progress, and one more epoch would not end in time
     set_seed(o['seed'])
-    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'])
+    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'], size=o['size'])
     if m != o['methods'][0]: dls.n_inp # the sequential run built this batch (drawing augmentations) while training the methods before `m`
     n_classes,n_in = len(class_counts(dls)),dls.one_batch()[0].shape[1]
-    tmodel = load_bkd_model(o['teacher_file'], o['cfg']['arch'], n_classes, n_in) if METHODS[m].teacher else None
+    tmodel = load_bkd_model(o['teacher_file'], method_arch('ce', o['cfg']), n_classes, n_in) if METHODS[m].teacher else None
     learn = train_method(m, dls, o['cfg'], o['out'], tmodel, o['resume'], L(tl) + L(o['cbs']), quiet=True)
     if tl: _JOB['epoch_s'] = max(_JOB['epoch_s'], tl.epoch_s)
     if tl and tl.stopped: return dict(stopped=True)
-    save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', o['cfg']['arch'], n_classes, n_in, METHODS[m].normed)
+    save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', method_arch(m, o['cfg']), n_classes, n_in, METHODS[m].normed)
     return dict(stopped=False, results=evaluate(learn), wall_s=round(time.time() - t0, 1))
 
 def _check_sendable(cbs, jobs):
@@ -452,7 +473,7 @@ def run_jobs(todo:list, # methods to train, each in a process of its own
 # %% ../nbs/05_train.ipynb #ca45244c
 def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             imb:float|None=None, # imbalance factor; default 100 (not for 'splits', whose files fix the counts)
-            arch:str|None=None, # a key of `ARCHS`; default: the preset's
+            arch:str|None=None, # the student's architecture (see `get_arch`); default: the preset's
             epochs:int|None=None, # epochs per method; default: the preset's
             preset:str='quick', # 'quick' or 'paper', see `PRESETS`
             methods='ce,bkd', # comma-separated keys of `METHODS` (or a list)
@@ -469,7 +490,10 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             wait:bool=False, # wait for another run that holds `out` instead of failing
             jobs:int=1, # processes that train the methods after the teacher at once
             time_limit:float|None=None, # minutes: stop after the last epoch that ends before then; `resume` continues
-            device=None # 'cpu', 'cuda' or 'cuda:N'; default: the GPU if there is one ('cuda' and the default spread `jobs` over every GPU)
+            device=None, # 'cpu', 'cuda' or 'cuda:N'; default: the GPU if there is one ('cuda' and the default spread `jobs` over every GPU)
+            teacher_arch:str|None=None, # the CE teacher's architecture; default: `arch`
+            size:int|None=None, # image side for 'splits' (default 224), smaller for small machines and tests
+            lr:float|None=None # base learning rate; default: the preset's (for its batch size)
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     t_start = time.time()
@@ -478,7 +502,14 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if arch is not None: cfg['arch'] = arch
     if epochs is not None: cfg['epochs'] = int(epochs)
     if bs is not None: cfg['bs'] = int(bs)
+    if lr is not None:
+        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"--lr must be a number > 0 (got {lr})")
+        cfg['lr'] = float(lr)
+    cfg['teacher_arch'] = None if teacher_arch == cfg['arch'] else teacher_arch # one spelling for one run
     get_arch(cfg['arch'])
+    if teacher_arch is not None: get_arch(teacher_arch)
+    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
+    if size is not None and not (isinstance(size, int) and size >= 16): raise ValueError(f"--size is the image side in pixels and must be a whole number >= 16 (got {size})")
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     methods = [m.strip() for m in (methods.split(',') if isinstance(methods, str) else methods) if m.strip()]
     bad = [m for m in methods if m not in METHODS]
@@ -493,6 +524,10 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     try: dev = torch.device(device) if device is not None else default_device()
     except RuntimeError: raise ValueError(f"--device must be cpu, cuda or cuda:N (got {device!r})") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"--device {device}: no GPU is available here; use --device cpu")
+    if int(os.environ.get('WORLD_SIZE', 1)) > 1: # under torchrun: join the other processes
+        if jobs > 1: raise ValueError("--jobs starts processes of its own; under torchrun the processes already train each method together: leave --jobs out")
+        dev = setup_ddp(device)
+        if cfg['bs'] % ddp_world_size(): raise ValueError(f"--bs {cfg['bs']} is the global batch and must split evenly over the {ddp_world_size()} processes; pass a multiple of {ddp_world_size()}")
     if jobs > 1 and dev.type == 'cpu': warnings.warn(f"--jobs {jobs} on a CPU: each process takes as many threads as one run ({torch.get_num_threads()}), "
                                                     f"so that the results equal --jobs 1's; they oversubscribe {os.cpu_count()} cores and are rarely faster")
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
@@ -505,56 +540,73 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
     out = Path(out)
-    for o in (out, out/'models', out/'checkpoints'): _check_out(o)
+    for o in (out, out/'models', out/'checkpoints'): _rank0_raises(_check_out, o)
     o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, out=out, seed=seed, resume=resume,
-                 data=data, train_file=train_file, valid_file=valid_file, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
+                 data=data, train_file=train_file, valid_file=valid_file, size=size, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
                  deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit, device=dev,
                  devices=[f'cuda:{i}' for i in range(torch.cuda.device_count())] if dev.type == 'cuda' and device in (None, 'cuda') else [str(dev)])
-    with run_lock(out, wait):
-        clean_stale_tmp(out)
+    with contextlib.ExitStack() as locked:
+        while True: # under DDP, rank 0 holds the lock for all
+            try: _rank0_raises(lambda: (locked.enter_context(run_lock(out, wait and not is_ddp())), clean_stale_tmp(out))); break
+            except RunLocked:
+                if not (wait and is_ddp()): raise
+                time.sleep(2) # rank 0 polls, so that the other ranks never wait in a collective past its timeout
         return _run(o)
+
+def _rank0_raises(f, *args):
+    "Call `f` on rank 0 alone; under DDP, the others wait for it and raise what it raised"
+    err = None
+    if ddp_rank() == 0:
+        try: f(*args)
+        except Exception as e:
+            if not is_ddp(): raise
+            err = e
+    err = rank0_value(err)
+    if err is not None: raise err
 
 def _run(o:AttrDict) -> dict:
     "The body of `run_bkd`, once the options `o` are checked and `o.out` is locked"
-    cfg,out,methods,quiet = o.cfg,o.out,o.methods,o.quiet
+    cfg,out,methods,ws = o.cfg,o.out,o.methods,ddp_world_size()
+    quiet = o.quiet or ddp_rank() != 0 # under DDP, rank 0 speaks for all
     set_seed(o.seed)
-    dls = get_dls(o.dataset, o.imb, cfg['bs'], o.seed, o.data, o.train_file, o.valid_file, device=o.device)
+    with first_on_rank0(): dls = get_dls(o.dataset, o.imb, cfg['bs'] // ws, o.seed, o.data, o.train_file, o.valid_file, device=o.device, size=o.size) # a download happens once
     counts = class_counts(dls)
     n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
     cfg.update(seed=o.seed, drw_pct=o.drw_pct)
-    tmodel = None if o.teacher is None else load_bkd_model(o.teacher, cfg['arch'], n_classes, n_in)
+    tmodel = None if o.teacher is None else load_bkd_model(o.teacher, method_arch('ce', cfg), n_classes, n_in)
     dev = torch.device(dls.device)
+    where = describe_device(dev) + (f" × {ws} processes ({ddp_backend()})" if ws > 1 else '')
     if not quiet: print(f"bkd-train: {o.dataset}-LT (IF={o.imb}, {int(counts.sum())} training images, {n_classes} classes), "
-                        f"{cfg['arch']}, {cfg['epochs']} epochs, methods {', '.join(methods)}, on {describe_device(dev)}")
-    if o.preset == 'paper' and dev.type != 'cuda':
+                        f"{cfg['arch']}" + (f" (teacher {cfg['teacher_arch']})" if cfg['teacher_arch'] else '') + f", {cfg['epochs']} epochs, methods {', '.join(methods)}, on {where}")
+    if o.preset == 'paper' and dev.type != 'cuda' and ddp_rank() == 0:
         n_train = sum(1 for m in methods if not (m == 'ce' and tmodel is not None))
         warnings.warn(f"--preset paper is meant for a GPU, and none is available: expect about {estimate_minutes(dls, cfg, n_train)/60:.1f} hours on {describe_device(dev)}")
     config = dict(dataset=o.dataset, imb=o.imb, preset=o.preset, methods=methods, out=str(out), teacher=None if o.teacher is None else str(o.teacher),
-                  data=None if o.data is None else str(o.data), train_file=o.train_file, valid_file=o.valid_file,
+                  data=None if o.data is None else str(o.data), train_file=o.train_file, valid_file=o.valid_file, size=o.size,
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
-                  device=describe_device(dev), **cfg)
+                  device=where, world_size=ws, backend=ddp_backend(), **cfg)
     fp = run_fingerprint(config)
-    if o.resume: check_resume(out, fp) # before anything is written
+    if o.resume: _rank0_raises(check_resume, out, fp) # before anything is written
     config['drw_pct'] = {m: method_drw_pct(m, n_classes, o.drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
-    if o.resume and (out/'results.json').exists(): # keep what the run already reported
-        old = json.loads((out/'results.json').read_text())
+    old = rank0_value(json.loads((out/'results.json').read_text()) if o.resume and ddp_rank() == 0 and (out/'results.json').exists() else None)
+    if old is not None: # keep what the run already reported
         results['methods'],results['wall_s'] = old.get('methods', {}),old.get('wall_s', {})
         config['methods'] = list(dict.fromkeys(old['config'].get('methods', []) + methods))
         config['drw_pct'] = {**old['config'].get('drw_pct', {}), **config['drw_pct']}
-    save_json(dict(fingerprint=fp, methods=config['methods']), out/'run.json')
+    on_rank0(save_json, dict(fingerprint=fp, methods=config['methods']), out/'run.json')
     vocab = list(dls.vocab) if n_classes <= 20 else None
     tl = TimeLimit(o.deadline) if o.deadline else None
     def report(m, res, wall_s):
         results['methods'][m],results['wall_s'][m] = res,wall_s
         for k in ('methods', 'wall_s'): results[k] = {m: results[k][m] for m in config['methods'] if m in results[k]} # in the run's order
-        write_reports(results, out, vocab)
+        on_rank0(write_reports, results, out, vocab)
     todo,stopped = [],[]
     for m in methods:
         mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
         if m == 'ce' and tmodel is not None:
             learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat())
-        elif o.resume and mf.exists():
+        elif o.resume and rank0_value(mf.exists()):
             learn,kept = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat()),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
         elif m != 'ce' and o.jobs > 1: todo.append(m); continue
@@ -563,7 +615,7 @@ def _run(o:AttrDict) -> dict:
             if not quiet: print(f"\n{m}: {METHODS[m].desc}")
             learn = train_method(m, dls, cfg, out, tmodel if METHODS[m].teacher else None, o.resume, L(tl) + L(o.cbs), quiet)
             if tl and tl.stopped: stopped.append(m); continue
-            save_bkd_model(learn.model, mf, cfg['arch'], n_classes, n_in, METHODS[m].normed)
+            on_rank0(save_bkd_model, learn.model, mf, method_arch(m, cfg), n_classes, n_in, METHODS[m].normed)
         if m == 'ce' and tmodel is None: tmodel = learn.model
         report(m, evaluate(learn), round(time.time() - t0, 1) if kept is None else kept)
     if todo and (stopped or (tl and not tl.fits())): stopped += todo # the next epoch would not end in time
@@ -589,7 +641,7 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
     if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
     methods = list(runs[0]['methods'])
     if any(list(r['methods']) != methods for r in runs): raise ValueError("runs must train the same methods")
-    same = ('dataset', 'imb', 'arch', 'epochs', 'preset', 'counts', 'drw_pct')
+    same = ('dataset', 'imb', 'arch', 'teacher_arch', 'size', 'epochs', 'preset', 'counts', 'drw_pct', 'bs', 'lr', 'world_size')
     diff = [k for k in same if any(r['config'].get(k) != runs[0]['config'].get(k) for r in runs)]
     if diff: raise ValueError(f"runs differ in {', '.join(diff)}: only seeds of one run can be merged")
     def stat(f, vals):
@@ -611,7 +663,10 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
 def bkd_train(
     dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     imb:float=None, # imbalance factor: largest over smallest class (default 100; not for splits)
-    arch:str=None, # resnet8, resnet20, resnet32, resnet44, resnet56 or resnet110 (default: the preset's)
+    arch:str=None, # the student: a CIFAR ResNet (resnet8, resnet20, resnet32, resnet44, resnet56, resnet110), a torchvision model (resnet50, resnext50_32x4d, ...) or, with timm installed, a timm model (timm:NAME) (default: the preset's)
+    teacher_arch:str=None, # the CE teacher's architecture, any --arch name (default: --arch); teacher and student may differ
+    size:int=None, # image side for --dataset splits (default 224); smaller for small machines and tests
+    lr:float=None, # base learning rate (default: the preset's, 0.1 for a batch of 128); scale it with --bs
     epochs:int=None, # epochs per method (default: the preset's)
     preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU
     methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule
@@ -622,15 +677,17 @@ def bkd_train(
     data:str=None, # dataset folder (default: the apt package or untar_data); the root for --dataset splits
     train_file:str=None, # training split file, for --dataset splits
     valid_file:str=None, # validation split file, for --dataset splits
-    bs:int=None, # batch size (default: the preset's, 128)
+    bs:int=None, # batch size (default: the preset's, 128); under torchrun, the global batch, split over the processes
     wait:store_true=False, # wait for another bkd-train that holds --out, instead of failing at once
     drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
     jobs:int=1, # train the methods after the teacher in this many processes (sharing one GPU, or one GPU each)
     time_limit:float=None, # minutes: stop cleanly after the last epoch that ends in time, exit with status 3; --resume goes on
-    device:str=None, # cpu, cuda or cuda:N (default: the GPU if there is one; with cuda, --jobs spreads over every GPU)
+    device:str=None, # cpu, cuda or cuda:N (default: the GPU if there is one; with cuda, --jobs spreads over every GPU; under torchrun, cpu or cuda: a GPU per process)
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
     try: res = run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct,
-                       wait=wait, jobs=jobs, time_limit=time_limit, device=device)
-    except (ValueError, FileNotFoundError, PermissionError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
+                       wait=wait, jobs=jobs, time_limit=time_limit, device=device, teacher_arch=teacher_arch, size=size, lr=lr)
+    except (ValueError, FileNotFoundError, PermissionError, ImportError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
+    finally:
+        if ddp_backend() is not None: torch.distributed.destroy_process_group() # under torchrun: leave the process group
     if 'stopped' in res: sys.exit(3)

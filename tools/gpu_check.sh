@@ -2,7 +2,8 @@
 # tools/gpu_check.sh OUT_DIR [--smoke] [--minutes M] [--data DIR] [--resume-from DIR] [--jobs N] [--steps LIST] [--time-limit MIN]
 #
 # Check bkd_fastai on a GPU machine that has only PyTorch, in one command that fits a short GPU slot. From the project root:
-#   1. install fastai, nbdev and the rest from the wheels in .whl (fetch them with ../shared/device/wheels.sh), unless importable;
+#   1. install fastai, nbdev, Accelerate, timm and the rest from the wheels in .whl, unless importable; fetch them with
+#      bash ../shared/device/wheels.sh accelerate 'huggingface_hub<1' safetensors timm psutil hf-xet tqdm
 #   2. nbdev-test --flags cuda (every notebook, the #| cuda cells included);
 #   3. bkd-bench in full mode (whole epochs): fastai CE, KD and BKD against a hand-written PyTorch BKD loop;
 #   4. the Fashion-MNIST-LT IF=100 experiment at ResNet-32, 60 epochs, seed 0: the teacher, then the other methods with
@@ -58,12 +59,12 @@ log "start: $(date -u +%FT%TZ), smoke=$SMOKE, minutes=$MINUTES, $(git rev-parse 
 command -v nvidia-smi > /dev/null && timeout 20 nvidia-smi -L >> "$LOG" 2>&1
 
 # 1. the install: wheels onto PYTHONPATH (the checkout itself provides bkd_fastai)
-if python3 -c 'import fastai, nbdev, IPython' 2> /dev/null; then log "install: fastai and nbdev already importable"
+if python3 -c 'import fastai, nbdev, IPython, accelerate' 2> /dev/null; then log "install: fastai, nbdev and accelerate already importable"
 elif ls .whl/*.whl > /dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl >> "$LOG" 2>&1 \
     || { log "install: FAILED"; exit 1; }
   export PYTHONPATH=/tmp/site${PYTHONPATH:+:$PYTHONPATH}; log "install: wheels from .whl into /tmp/site"
-else log "install: FAILED: fastai is not importable and .whl holds no wheels (run bash ../shared/device/wheels.sh)"; exit 1; fi
+else log "install: FAILED: fastai or accelerate is not importable and .whl holds no wheels (run bash ../shared/device/wheels.sh accelerate 'huggingface_hub<1' safetensors timm psutil hf-xet tqdm)"; exit 1; fi
 export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} MPLBACKEND=Agg BKD_GPU_CHECK=1 # the notebooks skip their own rehearsal of this script
 python3 -c 'import torch, fastai, bkd_fastai; print("python", __import__("sys").version.split()[0], "torch", torch.__version__, "fastai", fastai.__version__, "bkd_fastai", bkd_fastai.__version__, "cuda", torch.cuda.is_available())' >> "$LOG" 2>&1
 # the console commands, without installing the project (scripts, not shell functions, so that `timeout` can run them)
