@@ -97,7 +97,7 @@ def setup_ddp(device=None # 'cpu' for CPU processes (gloo) even on a machine wit
              ) -> torch.device:
     "Join the process group `torchrun` describes (NCCL on GPUs, gloo on CPUs) and return this process's device; in a single process, only the device"
     dev = None if device is None else torch.device(device)
-    if int(os.environ.get('WORLD_SIZE', 1)) <= 1: return ifnone(dev, default_device())
+    if num_distrib() <= 1: return ifnone(dev, default_device())
     if dev is not None and dev.type == 'cuda' and dev.index is not None:
         raise ValueError(f"under torchrun each process takes the GPU of its LOCAL_RANK; pass device 'cuda' or leave it out (got {device!r})")
     if dev is not None and dev.type not in ('cpu', 'cuda'): raise ValueError(f"distributed training here runs on 'cpu' or 'cuda' (got {device!r})")
@@ -177,7 +177,7 @@ def to_ddp(self:Learner, sync_bn:bool|None=None, # `SyncBatchNorm`; default: und
            **kwargs # passed to Accelerate's `Accelerator`
           ):
     "Train and validate across the `torchrun` processes with a `DDPTrainer` (joining the process group if needed); nothing in a single process"
-    if int(os.environ.get('WORLD_SIZE', 1)) <= 1 or _has_ddp(self): return self
+    if num_distrib() <= 1 or _has_ddp(self): return self
     if not is_ddp(): setup_ddp()
     self.add_cb(DDPTrainer(sync_bn, **kwargs))
     if ddp_rank(): self.remove_cb(ProgressCallback) # one progress bar, rank 0's

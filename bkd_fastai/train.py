@@ -285,6 +285,10 @@ def _check_out(out:Path):
         (out/'.write_test').write_text('ok'); (out/'.write_test').unlink()
     except OSError as e: raise PermissionError(f"output folder {out} cannot be written ({e.strerror}); pass a writable --out") from e
 
+def _check_size(dataset:str, size):
+    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
+    if size is not None and not (isinstance(size, int) and size >= 16): raise ValueError(f"--size is the image side in pixels and must be a whole number >= 16 (got {size})")
+
 def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
             imb:float, # imbalance factor
             bs:int, # batch size
@@ -296,7 +300,7 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
            ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
-    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
+    _check_size(dataset, size)
     if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device)
     if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device)
     if data is None or train_file is None or valid_file is None:
@@ -508,8 +512,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     cfg['teacher_arch'] = None if teacher_arch == cfg['arch'] else teacher_arch # one spelling for one run
     get_arch(cfg['arch'])
     if teacher_arch is not None: get_arch(teacher_arch)
-    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
-    if size is not None and not (isinstance(size, int) and size >= 16): raise ValueError(f"--size is the image side in pixels and must be a whole number >= 16 (got {size})")
+    _check_size(dataset, size)
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     methods = [m.strip() for m in (methods.split(',') if isinstance(methods, str) else methods) if m.strip()]
     bad = [m for m in methods if m not in METHODS]
@@ -524,7 +527,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     try: dev = torch.device(device) if device is not None else default_device()
     except RuntimeError: raise ValueError(f"--device must be cpu, cuda or cuda:N (got {device!r})") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"--device {device}: no GPU is available here; use --device cpu")
-    if int(os.environ.get('WORLD_SIZE', 1)) > 1: # under torchrun: join the other processes
+    if num_distrib() > 1: # under torchrun: join the other processes
         if jobs > 1: raise ValueError("--jobs starts processes of its own; under torchrun the processes already train each method together: leave --jobs out")
         dev = setup_ddp(device)
         if cfg['bs'] % ddp_world_size(): raise ValueError(f"--bs {cfg['bs']} is the global batch and must split evenly over the {ddp_world_size()} processes; pass a multiple of {ddp_world_size()}")
@@ -540,29 +543,18 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
     out = Path(out)
-    for o in (out, out/'models', out/'checkpoints'): _rank0_raises(_check_out, o)
+    for o in (out, out/'models', out/'checkpoints'): on_rank0(_check_out, o)
     o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, out=out, seed=seed, resume=resume,
                  data=data, train_file=train_file, valid_file=valid_file, size=size, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
                  deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit, device=dev,
                  devices=[f'cuda:{i}' for i in range(torch.cuda.device_count())] if dev.type == 'cuda' and device in (None, 'cuda') else [str(dev)])
     with contextlib.ExitStack() as locked:
         while True: # under DDP, rank 0 holds the lock for all
-            try: _rank0_raises(lambda: (locked.enter_context(run_lock(out, wait and not is_ddp())), clean_stale_tmp(out))); break
+            try: on_rank0(lambda: (locked.enter_context(run_lock(out, wait and not is_ddp())), clean_stale_tmp(out))); break
             except RunLocked:
                 if not (wait and is_ddp()): raise
                 time.sleep(2) # rank 0 polls, so that the other ranks never wait in a collective past its timeout
         return _run(o)
-
-def _rank0_raises(f, *args):
-    "Call `f` on rank 0 alone; under DDP, the others wait for it and raise what it raised"
-    err = None
-    if ddp_rank() == 0:
-        try: f(*args)
-        except Exception as e:
-            if not is_ddp(): raise
-            err = e
-    err = rank0_value(err)
-    if err is not None: raise err
 
 def _run(o:AttrDict) -> dict:
     "The body of `run_bkd`, once the options `o` are checked and `o.out` is locked"
@@ -586,7 +578,7 @@ def _run(o:AttrDict) -> dict:
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
                   device=where, world_size=ws, backend=ddp_backend(), **cfg)
     fp = run_fingerprint(config)
-    if o.resume: _rank0_raises(check_resume, out, fp) # before anything is written
+    if o.resume: on_rank0(check_resume, out, fp) # before anything is written
     config['drw_pct'] = {m: method_drw_pct(m, n_classes, o.drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
     old = rank0_value(json.loads((out/'results.json').read_text()) if o.resume and ddp_rank() == 0 and (out/'results.json').exists() else None)
