@@ -19,9 +19,14 @@ from .losses import class_balanced_weights
 from .models import get_arch
 from .train import recipe_learner
 from .test_utils import official_bkd_term # the official formula, also the tests' reference
+import contextlib, tempfile
+from .data import split_file_dls
+from .train import resolve_precision
+from .test_utils import make_fake_imagenet_lt
 
 # %% auto #0
-__all__ = ['VARIANTS', 'official_bkd_loss', 'torch_bkd_steps', 'make_variant', 'variant_peak_mb', 'run_bench', 'bkd_bench']
+__all__ = ['VARIANTS', 'official_bkd_loss', 'torch_bkd_steps', 'make_variant', 'variant_peak_mb', 'run_bench', 'loading_bench',
+           'bkd_bench']
 
 # %% ../nbs/06_bench.ipynb #f23dda76
 def official_bkd_loss(out_s, out_t, target, weight, T=2., alpha=1.):
@@ -147,6 +152,57 @@ def run_bench(quick:bool=True, # fixed batches per round instead of whole epochs
                 bkd_over_ce=round(t['bkd']/t['ce'], 3), kd_over_ce=round(t['kd']/t['ce'], 3), fastai_over_torch=round(t['bkd']/t['torch'], 3),
                 bkd_mem_over_ce=round(mem['bkd']/mem['ce'], 3), variants=res)
 
+# %% ../nbs/06_bench.ipynb #d0db47f1
+def _cycle(dl):
+    while True: yield from dl
+
+def _sync(dev):
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
+def loading_bench(data=None, # dataset root; default: a fake ImageNet-LT of 320-pixel JPEGs, generated in a temporary folder
+                  train_file=None, valid_file=None, # split files under `data`
+                  size:int=224, # crop size
+                  bs:int=64, # batch size
+                  arch:str='resnet50', # the model of the training step
+                  num_workers:int|None=None, # loader processes; default: fastai's (one per core, at most 16)
+                  n_batches:int=20, # batches timed, after one of warm-up
+                  device=None, # default: the GPU if there is one
+                  precision:str='auto', # of the training step, as `bkd-train --precision`
+                  verbose:bool=True) -> dict:
+    "Images per second of the training loader alone against a training step of `arch` alone, measured one after the other in one run"
+    dev = torch.device(ifnone(device, default_device()))
+    prec = resolve_precision(precision, dev)
+    with tempfile.TemporaryDirectory() as tmp:
+        if data is None:
+            data,train_file,valid_file = make_fake_imagenet_lt(Path(tmp)/'fake', n_max=100, size=320),'ImageNet_LT_train.txt','ImageNet_LT_test.txt'
+        dls = split_file_dls(data, train_file, valid_file, size=size, bs=bs, device=dev, **({} if num_workers is None else dict(num_workers=num_workers)))
+        it = _cycle(dls.train)
+        xb,yb = next(it) # the workers start
+        _sync(dev); t = time.perf_counter()
+        for _ in range(n_batches): xb,yb = next(it)
+        _sync(dev); load_s = time.perf_counter() - t
+        del it
+    model = get_arch(arch)(dls.c, 3).to(dev)
+    if dev.type == 'cuda': model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x,y = xb.as_subclass(Tensor),yb.as_subclass(Tensor)
+    amp = torch.autocast('cuda', {'bf16': torch.bfloat16, 'fp16': torch.float16}[prec]) if prec != 'fp32' else contextlib.nullcontext()
+    def step():
+        with amp: loss = F.cross_entropy(model(x), y)
+        opt.zero_grad(); loss.backward(); opt.step() # fp16 without a scaler is fine for timing
+    for _ in range(2): step()
+    _sync(dev); t = time.perf_counter()
+    for _ in range(n_batches): step()
+    _sync(dev); step_s = time.perf_counter() - t
+    n = n_batches*bs
+    res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'{platform.machine()} CPU, {torch.get_num_threads()} threads',
+               date=time.strftime('%Y-%m-%d'), torch=torch.__version__, arch=arch, size=size, bs=bs, precision=prec, num_workers=dls.train.fake_l.num_workers,
+               n_train=len(dls.train_ds), batches=n_batches, loading_img_per_s=round(n/load_s, 1), step_img_per_s=round(n/step_s, 1),
+               loading_over_step=round(step_s/load_s, 3))
+    if verbose: print(f"loading: {res['loading_img_per_s']} img/s with {res['num_workers']} workers; training step ({arch}, {size} px, {prec}): "
+                      f"{res['step_img_per_s']} img/s; loading/step = {res['loading_over_step']}", flush=True)
+    return res
+
 # %% ../nbs/06_bench.ipynb #41e2abcf
 @call_parse
 def bkd_bench(
@@ -158,8 +214,18 @@ def bkd_bench(
     device:str=None, # cpu or cuda (default: the GPU if there is one)
     teacher_bf16:store_true=False, # run the teacher under bf16 autocast in the fastai variants
     out:str=None, # also write the full results as JSON to this file
+    loading:store_true=False, # instead: images/s of the split-file loader alone against a training step alone (see `loading_bench`)
+    data:str=None, # with --loading: the dataset root (default: a generated fake ImageNet-LT)
+    train_file:str=None, valid_file:str=None, # with --loading and --data: the split files
+    size:int=224, # with --loading: the crop size
+    workers:int=None, # with --loading: loader processes (default: fastai's, one per core, at most 16)
+    precision:str='auto', # with --loading: the training step's precision, as bkd-train's
 ):
-    "Time fastai CE, KD and BKD epochs against a hand-written PyTorch BKD loop; the last line printed is JSON"
+    "Time fastai CE, KD and BKD epochs against a hand-written PyTorch BKD loop (or, with --loading, the loader against a step); the last line printed is JSON"
+    if loading:
+        r = loading_bench(data, train_file, valid_file, size, bs, 'resnet50' if arch == 'resnet32' else arch, workers, n_batches*4, device, precision)
+        if out: Path(out).write_text(json.dumps(r, indent=1))
+        return print(json.dumps(r))
     r = run_bench(quick, n_batches, rounds, arch, bs, device, teacher_bf16)
     if out: Path(out).write_text(json.dumps(r, indent=1))
     line = {k: v for k,v in r.items() if k != 'variants'}

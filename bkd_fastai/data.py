@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #23c20ec8
 from __future__ import annotations
-import gzip, struct, warnings
+import gzip, json, struct, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -17,10 +17,10 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'SHOT_THRESHOLDS', 'CIFAR_PICKLES',
-           'lt_counts', 'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'tensor_dls',
-           'read_idx', 'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group',
-           'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder', 'cifar_lt_dls',
-           'read_split_file', 'split_file_dls']
+           'INAT18_STATS', 'lt_counts', 'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip',
+           'tensor_dls', 'read_idx', 'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts',
+           'shot_group', 'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder',
+           'cifar_lt_dls', 'read_split_file', 'ResizeCenterCrop', 'split_file_dls']
 
 # %% ../nbs/00_data.ipynb #a523f69b
 def _check_imb(n_classes, imb_factor):
@@ -382,45 +382,90 @@ def cifar_lt_dls(n_classes:int=10, # 10 for CIFAR-10-LT, 100 for CIFAR-100-LT
     return (tensor_dls if fast else _pil_dls)(train, valid, bs=bs, device=device, path=path, **kwargs)
 
 # %% ../nbs/00_data.ipynb #851813ce
-def read_split_file(root, # dataset root; paths in the file are relative to it
-                    fname # split file: one `relative/path label` per line
-                   ) -> tuple[list, list]:
-    "Image paths and integer labels from a split file, checking that every image exists"
-    root,fname = Path(root),Path(fname)
-    if not fname.is_absolute() and not fname.exists(): fname = root/fname
-    if not fname.exists(): raise FileNotFoundError(f"split file {fname} not found")
-    files,labels = [],[]
+def _read_txt(fname:Path) -> tuple[list, list]:
+    "Relative paths and labels of a `relative/path.jpg label` split file"
+    rel,labels = [],[]
     for i,line in enumerate(fname.read_text().splitlines()):
         if not line.strip(): continue
         parts = line.rsplit(maxsplit=1)
         if len(parts) != 2 or not parts[1].lstrip('-').isdigit(): raise ValueError(f"{fname}:{i+1}: expected 'relative/path.jpg label', got {line!r}")
         if int(parts[1]) < 0: raise ValueError(f"{fname}:{i+1}: label {parts[1]} is negative; labels are class indices 0, 1, ..., C-1")
-        files.append(root/parts[0]); labels.append(int(parts[1]))
-    if not files: raise ValueError(f"{fname} lists no images; expected one 'relative/path.jpg label' line per image")
+        rel.append(parts[0]); labels.append(int(parts[1]))
+    return rel,labels
+
+# %% ../nbs/00_data.ipynb #4e4108c3
+def _read_inat_json(fname:Path) -> tuple[list, list]:
+    "Relative paths and category ids of an iNaturalist 2018 COCO-style JSON, in the order of its `images`"
+    try: d = json.loads(fname.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{fname} is not valid JSON ({e}); download iNaturalist 2018's train2018.json or val2018.json again") from e
+    if not isinstance(d, dict) or not {'images', 'annotations'} <= set(d):
+        got = sorted(d) if isinstance(d, dict) else type(d).__name__
+        raise ValueError(f"{fname} needs top-level 'images' and 'annotations', as iNaturalist 2018's train2018.json and val2018.json have (got {got}); "
+                         "test2018.json has no labels: evaluate on val2018.json")
+    ims,lbl = {o['id']: o['file_name'] for o in d['images']},{}
+    for a in d['annotations']:
+        i,c = a['image_id'],a['category_id']
+        if i not in ims: raise ValueError(f"{fname}: annotation {a.get('id')} is of image_id {i}, which is not in 'images'; the file is truncated or mixes two splits, download it again")
+        if i in lbl: raise ValueError(f"{fname}: image {i} ({ims[i]}) has more than one annotation; a classification split needs exactly one category per image")
+        if not isinstance(c, int) or c < 0: raise ValueError(f"{fname}: image {i} ({ims[i]}) has category_id {c!r}; labels are class indices 0, 1, ..., C-1 (0 to 8141 in iNaturalist 2018)")
+        lbl[i] = c
+    unlabelled = [ims[i] for i in ims if i not in lbl]
+    if unlabelled: raise ValueError(f"{fname}: {len(unlabelled)} of {len(ims)} images have no annotation, e.g. {unlabelled[:3]}; every image of a training or validation split needs a category_id")
+    return list(ims.values()),[lbl[i] for i in ims]
+
+# %% ../nbs/00_data.ipynb #a6a6ce6b
+def read_split_file(root, # dataset root; paths in the file are relative to it
+                    fname # split file: `relative/path label` lines, or iNaturalist 2018's `train2018.json`/`val2018.json`
+                   ) -> tuple[list, list]:
+    "Image paths and integer labels from a split file, checking that every image exists"
+    root,fname = Path(root),Path(fname)
+    if not fname.is_absolute() and not fname.exists(): fname = root/fname
+    if not fname.exists(): raise FileNotFoundError(f"split file {fname} not found")
+    rel,labels = (_read_inat_json if fname.suffix.lower() == '.json' else _read_txt)(fname)
+    if not rel: raise ValueError(f"{fname} lists no images; expected one 'relative/path.jpg label' line, or one JSON image and annotation, per image")
+    files = [root/o for o in rel]
     missing = [str(f) for f in files if not f.exists()]
-    if missing: raise FileNotFoundError(f"{len(missing)} of {len(files)} images listed in {fname} are missing under {root}, e.g. {missing[:3]}")
+    if missing: raise FileNotFoundError(f"{len(missing)} of {len(files)} images listed in {fname} are missing under {root}, e.g. {missing[:3]}; check the root folder, or download and unpack the images again")
     return files,labels
+
+# %% ../nbs/00_data.ipynb #da8c40e9
+INAT18_STATS = ([0.466, 0.471, 0.380], [0.195, 0.194, 0.192]) # classifier-balancing's iNaturalist 2018 mean and std
+
+class ResizeCenterCrop(DisplayedTransform):
+    "Resize the short side to `resize`, then keep the centre `size` square: torchvision's `Resize(256)` + `CenterCrop(224)`, for validation"
+    split_idx,order = 1,1
+    def __init__(self, size:int, # side of the centre crop
+                 resize:int|None=None # short side after resizing; default `round(size*256/224)`
+                ): self.size,self.resize = size,ifnone(resize, round(size*256/224))
+    def encodes(self, x:PILImage):
+        w,h,s = *x.size,self.resize
+        nw,nh = (s, int(s*h/w)) if w <= h else (int(s*w/h), s)
+        l,t = int(round((nw-self.size)/2)),int(round((nh-self.size)/2))
+        return x.resize((nw,nh), Image.Resampling.BILINEAR).crop((l, t, l+self.size, t+self.size))
 
 # %% ../nbs/00_data.ipynb #36aed5b3
 def split_file_dls(root, # dataset root
-                   train_file, # training split file
+                   train_file, # training split file (text or iNaturalist 2018 JSON, see `read_split_file`)
                    valid_file, # validation (or test) split file
                    size:int=224, # crop size
                    bs:int=64, # batch size
                    device=None, # training device
+                   jitter:float=0.4, # brightness, contrast and saturation jitter of training batches (0: none, as classifier-balancing does for iNaturalist)
+                   stats=imagenet_stats, # mean and std of `Normalize`; `INAT18_STATS` for iNaturalist as classifier-balancing
                    **kwargs # passed to `DataBlock.dataloaders`
                   ) -> DataLoaders:
-    "`DataLoaders` for a dataset described by split files, with ImageNet-LT's transforms"
+    "`DataLoaders` for a dataset described by split files, with the transforms of the LT literature"
     (tf,tl),(vf,vl) = read_split_file(root, train_file),read_split_file(root, valid_file)
     unseen = sorted(set(vl) - set(tl))
     if unseen: raise ValueError(f"{valid_file} has labels {unseen[:10]} that no training image in {train_file} has; both files must use the same classes")
     n_classes = max(tl) + 1
     absent = sorted(set(range(n_classes)) - set(tl))
-    if absent: raise ValueError(f"classes {absent[:10]} have no training images; BKD needs a count for every class")
+    if absent: raise ValueError(f"classes {absent[:10]} have no training images; BKD needs a count for every class: number the classes of {train_file} 0 to C-1 without gaps")
     lbl = dict(zip(tf+vf, tl+vl))
     def get_y(f): return lbl[f]
+    jit = [Brightness(jitter), Contrast(jitter), Saturation(jitter)] if jitter else []
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(range(n_classes)))),
                        get_y=get_y, splitter=IndexSplitter(range(len(tf), len(tf)+len(vf))),
-                       item_tfms=RandomResizedCrop(size, min_scale=0.08, val_xtra=0.125),
-                       batch_tfms=[Flip(), Brightness(0.4), Contrast(0.4), Saturation(0.4), Normalize.from_stats(*imagenet_stats)])
+                       item_tfms=[RandomResizedCrop(size, min_scale=0.08, split_idx=0), ResizeCenterCrop(size)],
+                       batch_tfms=[Flip(), *jit, Normalize.from_stats(*stats)])
     return dblock.dataloaders(tf+vf, bs=bs, device=ifnone(device, default_device()), path=root, **kwargs)

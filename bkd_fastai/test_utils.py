@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/test_utils.html.md"""
 
 # %% ../nbs/07_test_utils.ipynb #12e738eb
 from __future__ import annotations
-import os, pickle, subprocess, sys
+import json, os, pickle, subprocess, sys
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
@@ -14,8 +14,8 @@ from fastcore.all import *
 from fastai.data.all import *
 
 # %% auto #0
-__all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt', 'torchrun',
-           'official_lt_indices', 'official_adjust_lr', 'official_focal_loss', 'official_bkd_term']
+__all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt', 'make_fake_inat',
+           'torchrun', 'official_lt_indices', 'official_adjust_lr', 'official_focal_loss', 'official_bkd_term']
 
 # %% ../nbs/07_test_utils.ipynb #b391553a
 class _Pairs(list):
@@ -96,17 +96,49 @@ def make_fake_imagenet_lt(path, # folder that receives the images and the split 
     from bkd_fastai.data import lt_counts
     path,rng = Path(path),np.random.default_rng(seed)
     wnids = [f'n{1440764 + 1000*c:08d}' for c in range(n_classes)] # WordNet-style folder names, as the real set has
+    bases = rng.integers(0, 256, (n_classes, 3)) # one colour a class, in both splits, so that the fake can be learned
     for split,counts,fname in (('train', lt_counts(n_max, n_classes, imb_factor), 'ImageNet_LT_train.txt'), ('val', [n_test]*n_classes, 'ImageNet_LT_test.txt')):
         lines = []
         for c,(w,n) in enumerate(zip(wnids, counts)):
             (path/split/w).mkdir(parents=True, exist_ok=True)
-            base = rng.integers(0, 256, 3)
+            base = bases[c]
             for i in range(n):
                 im = np.clip(base + rng.normal(0, 30, (size, size, 3)), 0, 255).astype(np.uint8)
                 f = f'{split}/{w}/{w}_{i}.JPEG'
                 Image.fromarray(im).save(path/f, quality=90)
                 lines.append(f'{f} {c}')
         (path/fname).write_text('\n'.join(lines) + '\n')
+    return path
+
+# %% ../nbs/07_test_utils.ipynb #3786c9ac
+def make_fake_inat(path, # folder that receives `train_val2018/`, `train2018.json` and `val2018.json`
+                   n_classes:int=12, # categories
+                   n_max:int=12, # training images of the head category
+                   imb_factor:float=6, # largest over smallest category, on the exponential profile
+                   n_val:int=3, # validation images per category (balanced, as in `val2018.json`)
+                   size:int=48, # short side of the images, which are 4:3 landscapes
+                   seed:int=0) -> Path:
+    "Write a small fake iNaturalist 2018: JPEGs in `train_val2018/<supercategory>/<id>/`, with COCO-style `train2018.json` and `val2018.json`"
+    from PIL import Image
+    from bkd_fastai.data import lt_counts
+    path,rng = Path(path),np.random.default_rng(seed)
+    supers = ['Plantae', 'Insecta', 'Aves', 'Fungi']
+    cats = [dict(id=c, name=f'Species {c}', supercategory=supers[c % len(supers)]) for c in range(n_classes)]
+    bases,img_id = rng.integers(0, 256, (n_classes, 3)),0 # one mean colour per category, in both splits
+    for fname,counts in (('train2018.json', lt_counts(n_max, n_classes, imb_factor)), ('val2018.json', [n_val]*n_classes)):
+        images,anns = [],[]
+        for cat,n in zip(cats, counts):
+            d = Path('train_val2018')/cat['supercategory']/str(cat['id'])
+            (path/d).mkdir(parents=True, exist_ok=True)
+            for _ in range(n):
+                f = (d/f'{rng.bytes(16).hex()}.jpg').as_posix()
+                im = np.clip(bases[cat['id']] + rng.normal(0, 30, (size, size*4//3, 3)), 0, 255).astype(np.uint8)
+                Image.fromarray(im).save(path/f, quality=90)
+                images.append(dict(id=img_id, file_name=f, width=size*4//3, height=size))
+                anns.append(dict(id=img_id, image_id=img_id, category_id=cat['id']))
+                img_id += 1
+        anns = [anns[i] for i in rng.permutation(len(anns))] # matched to images by image_id, not by position
+        (path/fname).write_text(json.dumps(dict(info=dict(year=2018, description='fake iNaturalist 2018'), images=images, annotations=anns, categories=cats)))
     return path
 
 # %% ../nbs/07_test_utils.ipynb #6bd434d8

@@ -23,14 +23,23 @@ from .metrics import *
 from .models import *
 from .distributed import *
 from fastai.distributed import DistributedDL
+import copy
+from fastai.callback.data import WeightedDL
+from fastai.callback.fp16 import MixedPrecision
+from fastai.callback.channelslast import ChannelsLast
+from fastai.callback.progress import ProgressCallback
+from .models import _classifier, _replace
+from .data import _train_labels
 
 # %% auto #0
-__all__ = ['PRESETS', 'DATASETS', 'METHODS', 'COLS', 'RESULT_KEYS', 'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult',
-           'PaperSchedule', 'Method', 'method_arch', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states',
-           'EpochCheckpoint', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'evaluate',
-           'results_table', 'write_reports', 'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint',
-           'check_resume', 'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs',
-           'bkd_train']
+__all__ = ['SCHEDS', 'PRESETS', 'DATASETS', 'METHODS', 'PRECISIONS', 'COLS', 'RESULT_KEYS', 'OPTIONAL_KEYS', 'warmup_epochs',
+           'lr_drop_epochs', 'paper_lr_mult', 'cosine_lr_mult', 'PaperSchedule', 'WeightedTensorImageDL',
+           'class_balanced_dl', 'crt_model', 'FrozenFeatures', 'crt_recipe', 'tau_norm_model', 'Method', 'method_arch',
+           'method_cfg', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
+           'resolve_precision', 'precision_cbs', 'SyncFreeProgress', 'DeviceLosses', 'CompileModels', 'recipe_opt_func',
+           'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table', 'write_reports',
+           'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume', 'RunLocked', 'run_lock',
+           'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -59,25 +68,98 @@ def paper_lr_mult(epoch:int, # the epoch (0-based; a fractional position is trun
     if e < warm: return (e + 1) / warm
     return next((m for start,m in lr_drop_epochs(n_epoch, drops)[::-1] if e >= start), 1.)
 
+# %% ../nbs/05_train.ipynb #b6abe3d4
+def cosine_lr_mult(epoch:int, # the epoch (0-based; a fractional position is truncated)
+                   n_epoch:int, # epochs in the fit
+                   warmup_pct:float=0. # fraction of the epochs used to warm up linearly first
+                  ) -> float:
+    "Multiplier of the base lr in `epoch` of a cosine decay to 0 over `n_epoch` epochs, after an optional linear warm-up"
+    e,warm = int(epoch),warmup_epochs(n_epoch, warmup_pct)
+    if e < warm: return (e + 1) / warm
+    return (1 + math.cos(math.pi * (e - warm) / (n_epoch - warm))) / 2
+
 # %% ../nbs/05_train.ipynb #76f0b73f
+SCHEDS = ('step', 'cosine')
+
 class PaperSchedule(Callback):
-    "Set the lr at the start of each training epoch from `paper_lr_mult`, as the reference code does"
+    "Set the lr at the start of each training epoch, from `paper_lr_mult` (the reference code's steps) or `cosine_lr_mult`"
     order,run_valid = 60,False
     def __init__(self, lr:float=0.1, # base learning rate
                  warmup_pct:float=0.025, # fraction of epochs for the linear warm-up
-                 drops=((0.8, 1e-2), (0.9, 1e-4)) # (fraction of training, multiplier) steps
-                ): store_attr()
+                 drops=((0.8, 1e-2), (0.9, 1e-4)), # (fraction of training, multiplier) steps, for 'step'
+                 sched:str='step' # 'step': the BKD code's warm-up and drops; 'cosine': `cosine_lr_mult`
+                ):
+        if sched not in SCHEDS: raise ValueError(f"unknown schedule {sched!r}; choose from {', '.join(SCHEDS)}")
+        store_attr()
     def before_fit(self): self.hist = []
     def before_train(self):
-        lr = self.lr * paper_lr_mult(self.epoch, self.n_epoch, self.warmup_pct, self.drops)
+        lr = self.lr * (paper_lr_mult(self.epoch, self.n_epoch, self.warmup_pct, self.drops) if self.sched == 'step' else
+                        cosine_lr_mult(self.epoch, self.n_epoch, self.warmup_pct))
         self.opt.set_hyper('lr', lr)
         self.hist.append(lr)
 
 # %% ../nbs/05_train.ipynb #cd6afb93
+_KD = dict(T=2., alpha=1., beta=0.9999, tau=1.) # BKD's distillation and class weights, and τ-normalisation's power
+_CRT = 1/9 # cRT's epochs as a fraction of the run's: 10 after 90 on ImageNet-LT
 PRESETS = dict(
-    quick=dict(arch='resnet8', epochs=16, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, T=2., alpha=1., beta=0.9999),
-    paper=dict(arch='resnet32', epochs=200, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, T=2., alpha=1., beta=0.9999))
+    quick=dict(arch='resnet8', epochs=16, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, sched='step', crt_pct=_CRT, **_KD),
+    paper=dict(arch='resnet32', epochs=200, bs=128, lr=0.1, mom=0.9, wd=2e-4, warmup_pct=0.025, sched='step', crt_pct=_CRT, **_KD),
+    imagenet_lt=dict(arch='resnext50_32x4d', epochs=90, bs=512, lr=0.2, mom=0.9, wd=5e-4, warmup_pct=0., sched='cosine', crt_pct=_CRT, **_KD),
+    inat=dict(arch='resnet50', epochs=90, bs=512, lr=0.2, mom=0.9, wd=1e-4, warmup_pct=0., sched='cosine', crt_pct=1/3, **_KD)) # cRT: 30 epochs after 90
 DATASETS = ('fmnist', 'cifar10', 'cifar100', 'splits')
+
+# %% ../nbs/05_train.ipynb #132f073a
+class WeightedTensorImageDL(WeightedDL, TensorImageDL):
+    "`TensorImageDL`'s one-slice batches, drawn as fastai's `WeightedDL` draws them"
+
+_WEIGHTED = {TfmdDL: WeightedDL, TensorImageDL: WeightedTensorImageDL} # module-level classes, so that worker processes and `export` can pickle them
+
+def class_balanced_dl(dl:TfmdDL, # a training loader
+                      counts=None # training images per class; default: counted from the labels
+                     ) -> WeightedDL:
+    "A copy of `dl` that draws every class equally often, with replacement: fastai's `WeightedDL`, each image weighted by 1/count of its class"
+    ys = _train_labels(DataLoaders(dl, dl))
+    counts = torch.bincount(ys) if counts is None else tensor(counts)
+    cls = type(dl) if isinstance(dl, WeightedDL) else _WEIGHTED.get(type(dl)) or type(f'Weighted{type(dl).__name__}', (WeightedDL, type(dl)), {}) # keeps `dl`'s own batching
+    return dl.new(cls=cls, wgts=(1. / counts.double()[ys]).numpy())
+
+# %% ../nbs/05_train.ipynb #79cee1e5
+def crt_model(model:nn.Module, # the trained CE model
+              n_out:int # classes
+             ) -> nn.Module:
+    "cRT's starting point: a copy of `model` with every weight frozen, under a new, trainable linear classifier"
+    m = copy.deepcopy(unwrap_model(model))
+    m._compiled_call_impl = None # a model left compiled by a crashed fit would call the original's code
+    name,head = _classifier(m, n_out)
+    m.requires_grad_(False)
+    _replace(m, name, nn.Linear(head.in_features, head.out_features, bias=head.bias is not None).to(head.weight.device))
+    return m
+
+class FrozenFeatures(Callback):
+    "Keep every part of the model that has no trainable weight in eval mode while training, so frozen BatchNorm layers keep their statistics"
+    order = TrainEvalCallback.order + 1 # after fastai puts the model in training mode
+    def before_train(self):
+        for mod in self.model.modules():
+            if not any(p.requires_grad for p in mod.parameters()): mod.eval()
+
+def crt_recipe(cfg:dict # the run's recipe
+              ) -> dict:
+    "cRT's recipe: the run's lr, momentum and weight decay, for `crt_pct` of its epochs (10 after 90 on ImageNet-LT, 30 on iNaturalist), on a cosine decay"
+    return dict(cfg, epochs=max(1, round(cfg['epochs'] * cfg.get('crt_pct', 1/9))), sched='cosine', warmup_pct=0.)
+
+# %% ../nbs/05_train.ipynb #81ba7fc7
+def tau_norm_model(model:nn.Module, # the trained CE model
+                   n_out:int, # classes
+                   tau:float=1. # the power of the norm (0: the model unchanged, but without bias)
+                  ) -> nn.Module:
+    "τ-normalisation: a copy of `model` whose classifier rows are divided by their L2 norm to the power `tau`, without bias"
+    m = copy.deepcopy(unwrap_model(model))
+    m._compiled_call_impl = None # a model left compiled by a crashed fit would call the original's code
+    _,head = _classifier(m, n_out)
+    with torch.no_grad():
+        head.weight.div_(head.weight.norm(dim=1, keepdim=True).pow(tau))
+        if head.bias is not None: head.bias.zero_()
+    return m
 
 # %% ../nbs/05_train.ipynb #a32cc815
 class Method(NamedTuple):
@@ -87,7 +169,10 @@ class Method(NamedTuple):
     cbs:Callable|None=None # `cbs(o)`: the callbacks, from `o.teacher`, `o.counts`, `o.drw_pct` and the recipe
     reweight:str|None=None # None; 'drw': class weights from 80% of training; 'bkd': BKD's schedule (from the start on 100+ classes)
     normed:bool=False # cosine classifier (`NormedLinear`)
-    teacher:bool=False # distils from the CE teacher
+    teacher:bool=False # needs the CE model: to distil from, or to build on (`init`)
+    sampler:bool=False # class-balanced sampling: every class drawn equally often (fastai's `WeightedDL`)
+    init:Callable|None=None # `init(o)`: the starting model, from the CE model `o.teacher` (None: a new model of the recipe's arch)
+    recipe:Callable|None=None # `recipe(cfg)`: the method's own recipe from the run's (None: the run's)
 
 # %% ../nbs/05_train.ipynb #3d1422a5
 def _drw(o): return [DRWCallback(o.drw_pct, o.beta, o.counts)]
@@ -105,13 +190,27 @@ METHODS = {
     'la': Method('logit-adjusted cross-entropy (tau = 1)', lambda c: LogitAdjustedLoss(c, tau=1.)),
     'bs': Method('balanced softmax', lambda c: BalancedSoftmaxLoss(c)),
     'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda c: WeightedFocalLoss(1.), _drw, 'bkd'),
+    'ce_cbs': Method('cross-entropy with class-balanced sampling: every class drawn equally often', lambda c: CrossEntropyLossFlat(), sampler=True),
+    'crt': Method("classifier re-training (cRT): the CE model's features frozen, a new linear classifier trained with class-balanced sampling",
+                  lambda c: CrossEntropyLossFlat(), lambda o: [FrozenFeatures()], teacher=True, sampler=True,
+                  init=lambda o: crt_model(o.teacher, len(o.counts)), recipe=crt_recipe),
+    'tau_norm': Method("tau-normalisation: the CE model's classifier weights divided by their norm to the power tau; no training",
+                       lambda c: CrossEntropyLossFlat(), teacher=True, init=lambda o: tau_norm_model(o.teacher, len(o.counts), o.tau),
+                       recipe=lambda cfg: dict(cfg, epochs=0)),
 }
 
 def method_arch(method:str, # a key of `METHODS`
                 cfg:dict # the recipe: `arch`, and `teacher_arch` (None: the same)
                ) -> str:
-    "The architecture `method` trains: the teacher's for 'ce', the student's for the others"
-    return (cfg.get('teacher_arch') or cfg['arch']) if method == 'ce' else cfg['arch']
+    "The architecture `method` trains: the teacher's for 'ce' and the methods built on it (cRT, τ-norm), the student's for the others"
+    return (cfg.get('teacher_arch') or cfg['arch']) if method == 'ce' or METHODS[method].init else cfg['arch']
+
+def method_cfg(method:str, # a key of `METHODS`
+               cfg:dict # the run's recipe
+              ) -> dict:
+    "The recipe `method` trains with: the run's, or the method's own (cRT's shorter cosine run, τ-norm's none)"
+    r = METHODS[method].recipe
+    return r(cfg) if r else cfg
 
 def method_drw_pct(method:str, # a key of `METHODS`
                    n_classes:int, # classes in the dataset
@@ -168,6 +267,80 @@ class EpochCheckpoint(Callback):
         if len(rngs) > 1: state['rng_ranks'] = rngs
         atomic_write(self.fname, lambda p: torch.save(state, p))
 
+# %% ../nbs/05_train.ipynb #d5c70921
+PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
+
+def resolve_precision(precision:str, # 'auto', 'fp32', 'bf16' or 'fp16'
+                      device # the training device
+                     ) -> str:
+    "The precision training uses on `device`: 'auto' is bf16 on a GPU that supports it, fp16 on other GPUs, fp32 on a CPU"
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+    if torch.device(device).type != 'cuda':
+        if precision in ('bf16', 'fp16'): raise ValueError(f"--precision {precision} is mixed precision on a GPU; on {torch.device(device).type} use --precision fp32 (or auto)")
+        return 'fp32'
+    if precision == 'auto': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
+    return precision
+
+def precision_cbs(cfg:dict, # a recipe, with its resolved `precision`
+                  device # the training device
+                 ) -> list:
+    "fastai's `ChannelsLast` on a GPU, and its `MixedPrecision` in the recipe's precision: for training, and for evaluating a model the same way"
+    prec = cfg.get('precision', 'fp32')
+    return ([ChannelsLast()] if torch.device(device or 'cpu').type == 'cuda' else []) + ([MixedPrecision(prec)] if prec != 'fp32' else [])
+
+# %% ../nbs/05_train.ipynb #17ea607b
+class SyncFreeProgress(ProgressCallback):
+    "fastai's progress bars, reading the smoothed loss from the device (a host sync) every `every` batches instead of every batch"
+    def __init__(self, every:int=50): self.every = every
+    @property
+    def name(self): return 'progress' # `learn.progress`, and `learn.no_bar()` finds it
+    def after_batch(self):
+        self.pbar.update(self.iter+1)
+        if self.iter % self.every == 0 and hasattr(self, 'smooth_loss'): self.pbar.comment = f'{self.smooth_loss.item():.4f}'
+
+class _DeviceAvgLoss(AvgLoss):
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total += learn.to_detach(learn.loss.mean(), cpu=False)*bs # fastai's copies it to the host every batch
+        self.count += bs
+
+class _DeviceAvgMetric(AvgMetric):
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total += learn.to_detach(self.func(learn.pred, *learn.yb), cpu=False)*bs
+        self.count += bs
+
+class _DeviceAvgSmoothLoss(AvgSmoothLoss):
+    def accumulate(self, learn):
+        self.count += 1
+        self.val = torch.lerp(learn.to_detach(learn.loss.mean(), cpu=False).float(), self.val.to(learn.loss.device), self.beta)
+
+class DeviceLosses(Callback):
+    "The recorder's loss averages kept on the device and read once an epoch, instead of copied to the host every batch"
+    order = Recorder.order - 1 # before the recorder resets them
+    def before_fit(self):
+        r = self.recorder
+        self.old = r.loss,r.smooth_loss
+        vars(r).update(loss=_DeviceAvgLoss(), smooth_loss=_DeviceAvgSmoothLoss(r.smooth_loss.beta)) # not `r.loss = `: fastai warns of the learner's `loss`
+    def after_train(self):
+        r = self.recorder
+        if r.losses and r.losses[-1].device.type != 'cpu': r.losses = L(torch.stack(list(r.losses)).cpu().unbind()) # one copy an epoch, for `ShowGraphCallback` and `plot_loss`
+    def after_fit(self): vars(self.recorder).update(loss=self.old[0], smooth_loss=self.old[1])
+
+# %% ../nbs/05_train.ipynb #b6916a06
+class CompileModels(Callback):
+    "Run the model, and the teacher of any distillation callback, through `torch.compile` during the fit; eager again after it"
+    order = 90 # `before_batch` after the callbacks that change the batch; `before_fit` after `DDPTrainer` wraps the model
+    def before_fit(self):
+        self.student = unwrap_model(self.learn.model)
+        self.student.compile() # in place: the same module, state dict and checkpoints
+        self.teachers = [(cb, cb.teacher) for cb in self.learn.cbs if isinstance(cb, BKDCallback) and cb.teacher is not None]
+        for cb,t in self.teachers: cb.teacher = torch.compile(t)
+    def before_batch(self): self.learn.xb = tuple(x.as_subclass(Tensor) if isinstance(x, Tensor) else x for x in self.xb)
+    def after_fit(self):
+        self.student._compiled_call_impl = None # eager again: a copy of this model (cRT, τ-norm) must not call its compiled code
+        for cb,t in self.teachers: cb.teacher = t
+
 # %% ../nbs/05_train.ipynb #e299625f
 def recipe_opt_func(mom:float=0.9 # momentum
                    ):
@@ -188,20 +361,27 @@ def recipe_learner(dls:DataLoaders, # classification data
                    cbs=None, # extra callbacks
                    **kwargs # passed to `Learner`
                   ) -> Learner:
-    "A seeded `Learner` for `method`: the recipe's model, loss, SGD, `PaperSchedule`, long-tail metrics and the method's callbacks"
+    "A seeded `Learner` for `method`: the recipe's model, loss, SGD, `PaperSchedule`, long-tail metrics, the method's callbacks and the recipe's precision"
     cfg = {**PRESETS['quick'], 'seed': 0, 'drw_pct': None, **(cfg or {})}
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     m = METHODS[method]
     if m.teacher and teacher is None: raise ValueError(f"method {method!r} needs a teacher: train 'ce' first or pass --teacher")
     counts = class_counts(dls)
     n_in = dls.one_batch()[0].shape[1]
+    arch,cfg = method_arch(method, cfg),method_cfg(method, cfg)
     o = AttrDict(cfg, teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
     seed_dls(dls, cfg['seed'])
-    model = get_arch(method_arch(method, cfg))(len(counts), n_in, m.normed)
+    model = m.init(o) if m.init else get_arch(arch)(len(counts), n_in, m.normed)
+    if m.sampler: dls = DataLoaders(class_balanced_dl(dls.train, counts), dls.valid, path=dls.path, device=dls.device)
+    if teacher is not None and torch.device(dls.device or 'cpu').type == 'cuda': teacher.to(memory_format=torch.channels_last)
     if (r := ddp_rank() or (rank_distrib() if num_distrib() > 1 else 0)): set_seed(cfg['seed'] + 10_000*r) # under DDP the model starts the same on every process, and each draws its own augmentations
-    return Learner(dls, model, loss_func=m.loss(counts), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
-                   metrics=lt_metrics('shots' if counts.min() < 20 else 'thirds'),
-                   cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'])] + (m.cbs(o) if m.cbs else []) + L(cbs), **kwargs)
+    learn = Learner(dls, model, loss_func=m.loss(counts), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
+                    metrics=[_DeviceAvgMetric(f) if f is accuracy else f for f in lt_metrics('shots' if counts.min() < 20 else 'thirds')],
+                    cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'], sched=cfg.get('sched', 'step'))] + (m.cbs(o) if m.cbs else [])
+                        + precision_cbs(cfg, dls.device)
+                        + ([CompileModels()] if cfg.get('compile') else []) + [DeviceLosses()] + L(cbs), **kwargs)
+    if isinstance(getattr(learn, 'progress', None), ProgressCallback): learn.remove_cb(learn.progress).add_cb(SyncFreeProgress())
+    return learn
 
 # %% ../nbs/05_train.ipynb #a5e59e65
 def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
@@ -213,6 +393,7 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
     "Train `method` with the recipe `cfg`, checkpointing every epoch into `out/checkpoints`; under `torchrun`, across the processes"
     ckpt = Path(out)/'checkpoints'/f'{method}.pth'
     learn = recipe_learner(dls, method, cfg, teacher, [EpochCheckpoint(ckpt, dict(method=method))] + L(cbs), path=out, model_dir='models')
+    cfg,dls = method_cfg(method, cfg),learn.dls # the method's own recipe and loaders (cRT's are shorter and class-balanced)
     if is_ddp(): learn.to_ddp()
     start = 0
     if resume and rank0_value(ckpt.exists()):
@@ -305,7 +486,8 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
     if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device)
     if data is None or train_file is None or valid_file is None:
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
-    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device)
+    inat = str(train_file).lower().endswith('.json') # iNaturalist 2018: classifier-balancing's iNaturalist transforms, without colour jitter
+    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))
 
 # %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
@@ -315,18 +497,22 @@ def estimate_minutes(dls, cfg, n_methods:int) -> float:
     it = iter(dls.train); times = []
     for i in range(3):
         xb,yb = next(it)
+        n = len(xb); xb,yb = xb[:16],yb[:16] # a few images: ImageNet-LT's batch of 512 would take minutes and GBs of a CPU
         t = time.perf_counter()
         loss = F.cross_entropy(model(xb.as_subclass(Tensor)), yb.as_subclass(Tensor)); opt.zero_grad(); loss.backward(); opt.step()
         times.append(time.perf_counter() - t)
-    per_epoch = min(times[1:]) * len(dls.train) * 1.4 # teacher forward and validation
+    per_epoch = min(times[1:]) * n / len(xb) * len(dls.train) * 1.4 # teacher forward and validation
     return per_epoch * cfg['epochs'] * n_methods / 60
 
 # %% ../nbs/05_train.ipynb #baaacd90
 RESULT_KEYS = ('dataset', 'imb', 'data', 'train_file', 'valid_file', 'arch', 'epochs', 'seed', 'bs', 'lr', 'mom', 'wd', 'warmup_pct', 'T', 'alpha', 'beta', 'drw_pct', 'teacher', 'teacher_arch', 'size')
 
+OPTIONAL_KEYS = dict(sched='step', tau=1., precision='fp32', crt_pct=1/9) # recorded only when they differ from these, so older runs still resume
+
 def run_fingerprint(config:dict) -> dict:
     "What changes a run's results, from its config, as JSON would give it back"
     fp = {k: config.get(k) for k in RESULT_KEYS}
+    fp.update({k: config[k] for k,v in OPTIONAL_KEYS.items() if config.get(k, v) != v})
     if config.get('world_size', 1) > 1: fp['world_size'] = config['world_size'] # a run of N processes resumes with N
     return json.loads(json.dumps(fp, default=str))
 
@@ -335,8 +521,8 @@ def check_resume(out:Path, fingerprint:dict):
     f = Path(out)/'run.json'
     if not f.exists(): return
     old = json.loads(f.read_text())['fingerprint']
-    def get(d, k): return d.get(k, 1) if k == 'world_size' else d.get(k) # a single process records none
-    diff = [k for k in dict.fromkeys(list(fingerprint) + ['world_size']) if get(old, k) != get(fingerprint, k)]
+    def get(d, k): return d.get(k, 1) if k == 'world_size' else d.get(k, OPTIONAL_KEYS.get(k)) # a single process records none
+    diff = [k for k in dict.fromkeys(list(fingerprint) + list(old) + ['world_size']) if get(old, k) != get(fingerprint, k)] # a setting back at its default differs too
     if diff: raise ValueError(f"--resume: {out} holds a run with other settings: " + ', '.join(f"{k}={get(old, k)!r} (now {get(fingerprint, k)!r})" for k in diff)
                               + "; resume with the same options, or pass a new --out")
 
@@ -479,7 +665,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             imb:float|None=None, # imbalance factor; default 100 (not for 'splits', whose files fix the counts)
             arch:str|None=None, # the student's architecture (see `get_arch`); default: the preset's
             epochs:int|None=None, # epochs per method; default: the preset's
-            preset:str='quick', # 'quick' or 'paper', see `PRESETS`
+            preset:str='quick', # 'quick', 'paper', 'imagenet_lt' or 'inat', see `PRESETS`
             methods='ce,bkd', # comma-separated keys of `METHODS` (or a list)
             teacher=None, # a `save_bkd_model` file to reuse as the CE teacher
             out='bkd_runs', # output folder
@@ -497,7 +683,10 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             device=None, # 'cpu', 'cuda' or 'cuda:N'; default: the GPU if there is one ('cuda' and the default spread `jobs` over every GPU)
             teacher_arch:str|None=None, # the CE teacher's architecture; default: `arch`
             size:int|None=None, # image side for 'splits' (default 224), smaller for small machines and tests
-            lr:float|None=None # base learning rate; default: the preset's (for its batch size)
+            lr:float|None=None, # base learning rate; default: the preset's (for its batch size)
+            precision:str='auto', # 'auto' (bf16 or fp16 on a GPU, fp32 on a CPU), 'fp32', 'bf16' or 'fp16'
+            compile:bool=False, # run the models through `torch.compile`
+            tau:float|None=None # τ of `tau_norm`; default: the preset's (1)
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     t_start = time.time()
@@ -509,6 +698,9 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if lr is not None:
         if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0): raise ValueError(f"--lr must be a number > 0 (got {lr})")
         cfg['lr'] = float(lr)
+    if tau is not None:
+        if not (isinstance(tau, (int, float)) and math.isfinite(tau) and tau >= 0): raise ValueError(f"--tau is the power of the norm in tau_norm and must be a number >= 0 (got {tau})")
+        cfg['tau'] = float(tau)
     cfg['teacher_arch'] = None if teacher_arch == cfg['arch'] else teacher_arch # one spelling for one run
     get_arch(cfg['arch'])
     if teacher_arch is not None: get_arch(teacher_arch)
@@ -531,6 +723,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         if jobs > 1: raise ValueError("--jobs starts processes of its own; under torchrun the processes already train each method together: leave --jobs out")
         dev = setup_ddp(device)
         if cfg['bs'] % ddp_world_size(): raise ValueError(f"--bs {cfg['bs']} is the global batch and must split evenly over the {ddp_world_size()} processes; pass a multiple of {ddp_world_size()}")
+    cfg['precision'],cfg['compile'] = resolve_precision(precision, dev),bool(compile)
     if jobs > 1 and dev.type == 'cpu': warnings.warn(f"--jobs {jobs} on a CPU: each process takes as many threads as one run ({torch.get_num_threads()}), "
                                                     f"so that the results equal --jobs 1's; they oversubscribe {os.cpu_count()} cores and are rarely faster")
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
@@ -538,7 +731,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         imb = 100 if imb is None else imb
         if not (isinstance(imb, (int, float)) and math.isfinite(imb) and imb >= 1): raise ValueError(f"--imb is the ratio of the largest to the smallest class and must be a number >= 1 (got {imb})")
     full = sum(paper_lr_mult(e, cfg['epochs'], cfg['warmup_pct']) == 1 for e in range(cfg['epochs']))
-    if full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch(s) at the full learning rate, so the models will learn little; use --epochs 8 or more")
+    if cfg['sched'] == 'step' and full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch(s) at the full learning rate, so the models will learn little; use --epochs 8 or more")
     if any(METHODS[m].teacher for m in methods) and teacher is None and 'ce' not in methods: methods = ['ce'] + methods
     methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
@@ -570,9 +763,10 @@ def _run(o:AttrDict) -> dict:
     where = describe_device(dev) + (f" × {ws} processes ({ddp_backend()})" if ws > 1 else '')
     if not quiet: print(f"bkd-train: {o.dataset}-LT (IF={o.imb}, {int(counts.sum())} training images, {n_classes} classes), "
                         f"{cfg['arch']}" + (f" (teacher {cfg['teacher_arch']})" if cfg['teacher_arch'] else '') + f", {cfg['epochs']} epochs, methods {', '.join(methods)}, on {where}")
-    if o.preset == 'paper' and dev.type != 'cuda' and ddp_rank() == 0:
+    if o.preset != 'quick' and dev.type != 'cuda' and ddp_rank() == 0:
         n_train = sum(1 for m in methods if not (m == 'ce' and tmodel is not None))
-        warnings.warn(f"--preset paper is meant for a GPU, and none is available: expect about {estimate_minutes(dls, cfg, n_train)/60:.1f} hours on {describe_device(dev)}")
+        mins = estimate_minutes(dls, cfg, n_train)
+        warnings.warn(f"--preset {o.preset} is meant for a GPU, and none is available: expect about " + (f"{mins/60:.1f} hours" if mins >= 60 else f"{mins:.0f} minutes") + f" on {describe_device(dev)}")
     config = dict(dataset=o.dataset, imb=o.imb, preset=o.preset, methods=methods, out=str(out), teacher=None if o.teacher is None else str(o.teacher),
                   data=None if o.data is None else str(o.data), train_file=o.train_file, valid_file=o.valid_file, size=o.size,
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
@@ -597,9 +791,9 @@ def _run(o:AttrDict) -> dict:
     for m in methods:
         mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
         if m == 'ce' and tmodel is not None:
-            learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat())
+            learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)) # evaluated as a trained one is
         elif o.resume and rank0_value(mf.exists()):
-            learn,kept = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat()),results['wall_s'].get(m) # its training time
+            learn,kept = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
         elif m != 'ce' and o.jobs > 1: todo.append(m); continue
         elif stopped or (tl and not tl.fits()): stopped.append(m); continue
@@ -633,8 +827,9 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
     if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
     methods = list(runs[0]['methods'])
     if any(list(r['methods']) != methods for r in runs): raise ValueError("runs must train the same methods")
-    same = ('dataset', 'imb', 'arch', 'teacher_arch', 'size', 'epochs', 'preset', 'counts', 'drw_pct', 'bs', 'lr', 'world_size')
-    diff = [k for k in same if any(r['config'].get(k) != runs[0]['config'].get(k) for r in runs)]
+    same = ('dataset', 'imb', 'arch', 'teacher_arch', 'size', 'epochs', 'preset', 'counts', 'drw_pct', 'bs', 'lr', 'world_size', 'sched', 'tau', 'precision', 'crt_pct')
+    def get(r, k): return r['config'].get(k, OPTIONAL_KEYS.get(k)) # runs recorded before a setting existed have its default
+    diff = [k for k in same if any(get(r, k) != get(runs[0], k) for r in runs)]
     if diff: raise ValueError(f"runs differ in {', '.join(diff)}: only seeds of one run can be merged")
     def stat(f, vals):
         v = np.array([np.nan if o is None else o for o in vals], dtype=float)
@@ -658,10 +853,10 @@ def bkd_train(
     arch:str=None, # the student: a CIFAR ResNet (resnet8, resnet20, resnet32, resnet44, resnet56, resnet110), a torchvision model (resnet50, resnext50_32x4d, ...) or, with timm installed, a timm model (timm:NAME) (default: the preset's)
     teacher_arch:str=None, # the CE teacher's architecture, any --arch name (default: --arch); teacher and student may differ
     size:int=None, # image side for --dataset splits (default 224); smaller for small machines and tests
-    lr:float=None, # base learning rate (default: the preset's, 0.1 for a batch of 128); scale it with --bs
-    epochs:int=None, # epochs per method (default: the preset's)
-    preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU
-    methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule
+    lr:float=None, # base learning rate (default: the preset's: 0.1 for a batch of 128, 0.2 for 512 in imagenet_lt and inat); scale it with --bs
+    epochs:int=None, # epochs per method (default: the preset's); crt trains a ninth of them (a third with inat), tau_norm none
+    preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU; imagenet_lt: ResNeXt-50, 90 epochs, cosine; inat: ResNet-50, 90 epochs, cosine
+    methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal, ce_cbs, crt, tau_norm. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule; ce_cbs is class-balanced sampling; crt and tau_norm build on the CE model (Kang et al. 2020)
     teacher:str=None, # a teacher model file (out/models/ce.pth) to reuse instead of training one
     out:str='bkd_runs', # output folder for results.json, results.md, per_class.png and models/
     seed:int=0, # random seed of the subset and of training
@@ -669,16 +864,20 @@ def bkd_train(
     data:str=None, # dataset folder (default: the apt package or untar_data); the root for --dataset splits
     train_file:str=None, # training split file, for --dataset splits
     valid_file:str=None, # validation split file, for --dataset splits
-    bs:int=None, # batch size (default: the preset's, 128); under torchrun, the global batch, split over the processes
+    bs:int=None, # batch size (default: the preset's: 128, or 512 in imagenet_lt and inat); under torchrun, the global batch, split over the processes
     wait:store_true=False, # wait for another bkd-train that holds --out, instead of failing at once
     drw_pct:float=None, # fraction of training before the class weights switch on, for every method that uses them (default: 0.8; 0 for bkd, kd_drw and focal on 100+ classes)
     jobs:int=1, # train the methods after the teacher in this many processes (sharing one GPU, or one GPU each)
     time_limit:float=None, # minutes: stop cleanly after the last epoch that ends in time, exit with status 3; --resume goes on
     device:str=None, # cpu, cuda or cuda:N (default: the GPU if there is one; with cuda, --jobs spreads over every GPU; under torchrun, cpu or cuda: a GPU per process)
+    precision:str='auto', # auto: bf16 (or fp16) mixed precision on a GPU, fp32 on a CPU; or fp32, bf16, fp16
+    compile:store_true=False, # run student and teacher through torch.compile (pays off on long GPU runs)
+    tau:float=None, # the power tau of tau_norm (default 1)
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
     try: res = run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct,
-                       wait=wait, jobs=jobs, time_limit=time_limit, device=device, teacher_arch=teacher_arch, size=size, lr=lr)
+                       wait=wait, jobs=jobs, time_limit=time_limit, device=device, teacher_arch=teacher_arch, size=size, lr=lr,
+                       precision=precision, compile=compile, tau=tau)
     except (ValueError, FileNotFoundError, PermissionError, ImportError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
     finally:
         if ddp_backend() is not None: torch.distributed.destroy_process_group() # under torchrun: leave the process group

@@ -6,14 +6,17 @@
 #      bash ../shared/device/wheels.sh accelerate 'huggingface_hub<1' safetensors timm psutil hf-xet tqdm
 #   2. nbdev-test --flags cuda (every notebook, the #| cuda cells included);
 #   3. bkd-bench in full mode (whole epochs): fastai CE, KD and BKD against a hand-written PyTorch BKD loop;
-#   4. the Fashion-MNIST-LT IF=100 experiment at ResNet-32, 60 epochs, seed 0: the teacher, then the other methods with
+#   4. (large) on a generated fake ImageNet-LT of 320-pixel JPEGs: bkd-bench --loading (the loader alone against a ResNet-50
+#      training step alone, in the default mixed precision), and the same short bkd-train run eager and with --compile (wall
+#      times and fastai's per-epoch times in the log: compare the epochs after the first, which compiles);
+#   5. the Fashion-MNIST-LT IF=100 experiment at ResNet-32, 60 epochs, seed 0: the teacher, then the other methods with
 #      --jobs, under --time-limit so that the whole script ends within --minutes (default 9).
 # Everything lands in OUT_DIR, 8 files at most: gpu_check.log (every step's output and status), bench.json, results.json,
 # results.md, per_class.png, and, if the run did not finish, run.tar.part* (its models and checkpoints, to pass back with
 # --resume-from DIR next time; the run then continues bit for bit).
-# --steps: a comma-separated subset of test,bench,experiment (default: all three); --time-limit: the experiment's, in minutes
+# --steps: a comma-separated subset of test,bench,large,experiment (default: all four); --time-limit: the experiment's, in minutes
 # (default: what is left of the slot, less 40 s to pack up and 15 s of start-up).
-# --smoke: the CPU rehearsal (ResNet-8, 1 epoch, ce and bkd; nbdev-test of one notebook; bench --quick): a few minutes
+# --smoke: the CPU rehearsal (ResNet-8, 1 epoch, ce and bkd; nbdev-test of one notebook; bench --quick; large at 32 pixels): a few minutes
 # (its default --minutes is 15).
 # Exit status: 0 when every step ran (the experiment may have stopped at the time limit: see the log), 1 otherwise.
 set -uo pipefail
@@ -22,7 +25,7 @@ abspath() { case $1 in /*) echo "$1";; *) echo "$HERE/$1";; esac; } # paths are 
 usage() { echo "usage: tools/gpu_check.sh OUT_DIR [--smoke] [--minutes M] [--data DIR] [--resume-from DIR] [--jobs N] [--steps LIST] [--time-limit MIN]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 OUT=$(abspath "$1"); shift
-SMOKE=0; MINUTES=; DATA=""; FROM=""; JOBS=6; STEPS=test,bench,experiment; LIMIT=""
+SMOKE=0; MINUTES=; DATA=""; FROM=""; JOBS=6; STEPS=test,bench,large,experiment; LIMIT=""
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1;;
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     *) usage;;
   esac; shift
 done
-for s in ${STEPS//,/ }; do case $s in test|bench|experiment) ;; *) echo "--steps: unknown step $s (test, bench, experiment)" >&2; exit 2;; esac; done
+for s in ${STEPS//,/ }; do case $s in test|bench|large|experiment) ;; *) echo "--steps: unknown step $s (test, bench, large, experiment)" >&2; exit 2;; esac; done
 [[ -z "$MINUTES" || "$MINUTES" =~ ^[0-9]+$ ]] || { echo "--minutes takes a whole number" >&2; exit 2; }
 [ -n "$MINUTES" ] || MINUTES=$([ $SMOKE = 1 ] && echo 15 || echo 9) # the CPU rehearsal is slower
 mkdir -p "$OUT" || exit 1
@@ -80,9 +83,11 @@ RUN=runs/gpu_check_fmnist_if100_s0
 if [ $SMOKE = 1 ]; then
   TEST_ARGS=(nbs/01_losses.ipynb); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
   RUN=$OUT/.run; TRAIN_ARGS=(--arch resnet8 --epochs 1 --methods ce,bkd --jobs 2)
+  LARGE_ARGS=(--arch resnet8 --size 32 --epochs 1 --bs 32); LOAD_ARGS=(--arch resnet8 --size 32 --bs 32 --n-batches 1); FAKE_ARGS="n_max=20, size=48"
 else
   TEST_ARGS=(--flags cuda --n-workers 8); BENCH_ARGS=()
   TRAIN_ARGS=(--arch resnet32 --epochs 60 --methods ce,kd,kd_drw,bkd,ce_drw,ldam_drw,la --jobs "$JOBS")
+  LARGE_ARGS=(--arch resnet50 --size 224 --epochs 3 --bs 128); LOAD_ARGS=(--bs 128); FAKE_ARGS="n_max=100, size=320"
 fi
 if [ -n "$FROM" ]; then
   rm -rf "$RUN"; mkdir -p "$RUN"
@@ -95,6 +100,18 @@ rm -f "$OUT"/run.tar.part* "$OUT"/bench.json "$OUT"/results.json "$OUT"/results.
 want() { [[ ",$STEPS," == *",$1,"* ]]; }
 want test && step nbdev-test $(( $(left) * 30 / 100 )) nbdev-test "${TEST_ARGS[@]}"
 want bench && step bench $(( $(left) * 30 / 100 )) bkd-bench "${BENCH_ARGS[@]}" --out "$OUT/bench.json"
+if want large; then # the loader against a step, and --compile against eager, on a fake ImageNet-LT; figures in the log
+  FAKE=$(mktemp -d)
+  python3 -c "from bkd_fastai.test_utils import make_fake_imagenet_lt as f; f('$FAKE', $FAKE_ARGS)" >> "$LOG" 2>&1
+  SPLITS=(--data "$FAKE" --train-file ImageNet_LT_train.txt --valid-file ImageNet_LT_test.txt)
+  step loading $(( $(left) * 10 / 100 )) bkd-bench --loading "${SPLITS[@]}" "${LOAD_ARGS[@]}"
+  for c in eager compile; do
+    step "large-$c" $(( $(left) * $([ $c = compile ] && echo 20 || echo 10) / 100 )) bkd-train --dataset splits "${SPLITS[@]}" "${LARGE_ARGS[@]}" --methods ce --lr 0.05 \
+      --out "$FAKE/$c" $([ $c = compile ] && echo --compile) \
+      && python3 -c "import json; r = json.load(open('$FAKE/$c/results.json')); print('large-$c: wall_s', r['wall_s'], 'precision', r['config']['precision'])" >> "$LOG" 2>&1
+  done
+  rm -rf "$FAKE"
+fi
 
 # 4. the experiment, stopping in time to pack what it leaves; --resume continues an earlier slot's run
 if want experiment; then
