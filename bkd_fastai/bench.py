@@ -47,14 +47,16 @@ def torch_bkd_steps(student, teacher, batches, weight, lr=0.1, T=2., alpha=1.):
 # %% ../nbs/06_bench.ipynb #9d11f052
 VARIANTS = ('ce', 'kd', 'bkd', 'torch')
 
+def _sync(dev:torch.device):
+    "Wait for the GPU `dev` (nothing on a CPU), so that a timer measures finished work"
+    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+
 class _Timer(Callback):
     "Time the training phase of each epoch, synchronising the GPU at both ends"
     order = 100
     def __init__(self): self.times = []
-    def _sync(self):
-        if self.dls.device is not None and torch.device(self.dls.device).type == 'cuda': torch.cuda.synchronize()
-    def before_train(self): self._sync(); self.t0 = time.perf_counter()
-    def after_train(self): self._sync(); self.times.append(time.perf_counter() - self.t0)
+    def before_train(self): _sync(torch.device(self.dls.device or 'cpu')); self.t0 = time.perf_counter()
+    def after_train(self): _sync(torch.device(self.dls.device or 'cpu')); self.times.append(time.perf_counter() - self.t0)
 
 def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
                  dls:DataLoaders, # the benchmark data
@@ -65,7 +67,7 @@ def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
     "A function `run(n)` that trains `variant` for `n` batches and returns the seconds taken"
     if variant not in VARIANTS: raise ValueError(f"unknown variant {variant!r}; choose ce, kd, bkd or torch")
     device = torch.device(dls.device)
-    cuda,bs = device.type == 'cuda',dls.train.bs
+    bs = dls.train.bs
     set_seed(seed)
     student,teacher = get_arch(arch)(10, n_in=1).to(device),get_arch(arch)(10, n_in=1).to(device)
     counts = class_counts(dls)
@@ -74,9 +76,9 @@ def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
         w = class_balanced_weights(counts).to(device)
         def run(n):
             b = sub(n).train
-            if cuda: torch.cuda.synchronize()
-            t = time.perf_counter(); torch_bkd_steps(student, teacher, b, w)
-            if cuda: torch.cuda.synchronize()
+            _sync(device); t = time.perf_counter()
+            torch_bkd_steps(student, teacher, b, w)
+            _sync(device)
             return time.perf_counter() - t
         return run
     timer = _Timer()
@@ -155,9 +157,6 @@ def run_bench(quick:bool=True, # fixed batches per round instead of whole epochs
 # %% ../nbs/06_bench.ipynb #d0db47f1
 def _cycle(dl):
     while True: yield from dl
-
-def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
 def loading_bench(data=None, # dataset root; default: a fake ImageNet-LT of 320-pixel JPEGs, generated in a temporary folder
                   train_file=None, valid_file=None, # split files under `data`

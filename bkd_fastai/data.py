@@ -252,8 +252,8 @@ def fmnist_lt_dls(imb_factor:float=100, # ratio of the largest to the smallest c
     return mk(train, valid, bs=bs, pad=pad, device=device, **kwargs)
 
 # %% ../nbs/00_data.ipynb #d05c889b
-def _train_labels(dls) -> Tensor:
-    ds = dls.train_ds
+def _labels(ds) -> Tensor:
+    "The integer class label of every item of a classification dataset, read without loading the inputs where the dataset allows"
     if isinstance(ds, ImageTensorDataset): return ds.y
     if isinstance(ds, Datasets): return tensor([int(o) for o in ds.tls[-1]])
     try: return tensor([int(o[-1]) for o in ds])
@@ -263,7 +263,7 @@ def _train_labels(dls) -> Tensor:
 def class_counts(dls:DataLoaders # classification `DataLoaders`
                 ) -> Tensor:
     "Training images per class, in vocab order"
-    ys = _train_labels(dls)
+    ys = _labels(dls.train_ds)
     vocab = getattr(dls.train_ds, 'vocab', None)
     if vocab is not None and len(vocab)==2 and is_listy(vocab[1]): vocab = vocab[-1] # (x vocab, y vocab)
     return torch.bincount(ys, minlength=len(vocab) if vocab is not None else 0)

@@ -29,7 +29,7 @@ from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.channelslast import ChannelsLast
 from fastai.callback.progress import ProgressCallback
 from .models import _classifier, _replace
-from .data import _train_labels
+from .data import _labels
 
 # %% auto #0
 __all__ = ['SCHEDS', 'PRESETS', 'DATASETS', 'METHODS', 'PRECISIONS', 'COLS', 'RESULT_KEYS', 'OPTIONAL_KEYS', 'warmup_epochs',
@@ -118,19 +118,23 @@ def class_balanced_dl(dl:TfmdDL, # a training loader
                       counts=None # training images per class; default: counted from the labels
                      ) -> WeightedDL:
     "A copy of `dl` that draws every class equally often, with replacement: fastai's `WeightedDL`, each image weighted by 1/count of its class"
-    ys = _train_labels(DataLoaders(dl, dl))
+    ys = _labels(dl.dataset)
     counts = torch.bincount(ys) if counts is None else tensor(counts)
     cls = type(dl) if isinstance(dl, WeightedDL) else _WEIGHTED.get(type(dl)) or type(f'Weighted{type(dl).__name__}', (WeightedDL, type(dl)), {}) # keeps `dl`'s own batching
     return dl.new(cls=cls, wgts=(1. / counts.double()[ys]).numpy())
 
 # %% ../nbs/05_train.ipynb #79cee1e5
+def _ce_copy(model:nn.Module, n_out:int) -> tuple:
+    "An eager copy of the CE model, with the name and module of its classifier"
+    m = copy.deepcopy(unwrap_model(model))
+    m._compiled_call_impl = None # a model left compiled by a crashed fit would call the original's code
+    return m,*_classifier(m, n_out)
+
 def crt_model(model:nn.Module, # the trained CE model
               n_out:int # classes
              ) -> nn.Module:
     "cRT's starting point: a copy of `model` with every weight frozen, under a new, trainable linear classifier"
-    m = copy.deepcopy(unwrap_model(model))
-    m._compiled_call_impl = None # a model left compiled by a crashed fit would call the original's code
-    name,head = _classifier(m, n_out)
+    m,name,head = _ce_copy(model, n_out)
     m.requires_grad_(False)
     _replace(m, name, nn.Linear(head.in_features, head.out_features, bias=head.bias is not None).to(head.weight.device))
     return m
@@ -153,9 +157,7 @@ def tau_norm_model(model:nn.Module, # the trained CE model
                    tau:float=1. # the power of the norm (0: the model unchanged, but without bias)
                   ) -> nn.Module:
     "τ-normalisation: a copy of `model` whose classifier rows are divided by their L2 norm to the power `tau`, without bias"
-    m = copy.deepcopy(unwrap_model(model))
-    m._compiled_call_impl = None # a model left compiled by a crashed fit would call the original's code
-    _,head = _classifier(m, n_out)
+    m,_,head = _ce_copy(model, n_out)
     with torch.no_grad():
         head.weight.div_(head.weight.norm(dim=1, keepdim=True).pow(tau))
         if head.bias is not None: head.bias.zero_()
@@ -787,13 +789,14 @@ def _run(o:AttrDict) -> dict:
         results['methods'][m],results['wall_s'][m] = res,wall_s
         for k in ('methods', 'wall_s'): results[k] = {m: results[k][m] for m in config['methods'] if m in results[k]} # in the run's order
         on_rank0(write_reports, results, out, vocab)
+    def trained(model): return Learner(dls, model, loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)) # to evaluate as a model just trained is
     todo,stopped = [],[]
     for m in methods:
         mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
         if m == 'ce' and tmodel is not None:
-            learn = Learner(dls, tmodel, loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)) # evaluated as a trained one is
+            learn = trained(tmodel)
         elif o.resume and rank0_value(mf.exists()):
-            learn,kept = Learner(dls, load_bkd_model(mf), loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)),results['wall_s'].get(m) # its training time
+            learn,kept = trained(load_bkd_model(mf)),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
         elif m != 'ce' and o.jobs > 1: todo.append(m); continue
         elif stopped or (tl and not tl.fits()): stopped.append(m); continue
