@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/bench.html.md"""
 
 # %% ../nbs/06_bench.ipynb #12b975ef
 from __future__ import annotations
-import json, sys, time, platform
+import gc, json, math, sys, time, platform
 import multiprocessing as mp
 from pathlib import Path
 import torch, torch.nn.functional as F
@@ -20,7 +20,7 @@ from .models import get_arch
 from .train import recipe_learner
 from .test_utils import official_bkd_term # the official formula, also the tests' reference
 import contextlib, tempfile
-from .data import split_file_dls
+from .data import split_file_dls, read_split_file
 from .train import resolve_precision
 from .test_utils import make_fake_imagenet_lt
 
@@ -34,15 +34,21 @@ def official_bkd_loss(out_s, out_t, target, weight, T=2., alpha=1.):
     return F.cross_entropy(out_s, target) + alpha * official_bkd_term(out_s, out_t, weight, T)
 
 # %% ../nbs/06_bench.ipynb #42d68b34
-def torch_bkd_steps(student, teacher, batches, weight, lr=0.1, T=2., alpha=1.):
+def torch_bkd_steps(student, teacher, batches, weight, lr=0.1, T=2., alpha=1.,
+                    precision:str='fp32' # 'fp32', or 'bf16' or 'fp16' autocast (on a GPU)
+                   ):
     "A hand-written PyTorch BKD training loop over `batches`"
     opt = torch.optim.SGD(student.parameters(), lr=lr, momentum=0.9, weight_decay=2e-4)
+    dev = next(student.parameters()).device
+    dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(precision)
+    scaler = torch.amp.GradScaler(dev.type, enabled=precision == 'fp16')
     student.train(); teacher.eval()
     for xb,yb in batches:
         xb,yb = xb.as_subclass(Tensor),yb.as_subclass(Tensor)
-        with torch.no_grad(): out_t = teacher(xb)
-        loss = official_bkd_loss(student(xb), out_t, yb, weight, T, alpha)
-        opt.zero_grad(); loss.backward(); opt.step()
+        with torch.autocast(dev.type, dtype=dtype, enabled=dtype is not None):
+            with torch.no_grad(): out_t = teacher(xb)
+            loss = official_bkd_loss(student(xb), out_t, yb, weight, T, alpha)
+        opt.zero_grad(); scaler.scale(loss).backward(); scaler.step(opt); scaler.update()
 
 # %% ../nbs/06_bench.ipynb #9d11f052
 VARIANTS = ('ce', 'kd', 'bkd', 'torch')
@@ -62,32 +68,36 @@ def make_variant(variant:str, # 'ce', 'kd', 'bkd' or 'torch'
                  dls:DataLoaders, # the benchmark data
                  arch:str='resnet32', # model of student and teacher
                  seed:int=0, # seed of both models
-                 teacher_bf16:bool=False # bf16 autocast for the teacher (fastai variants)
+                 teacher_bf16:bool=False, # bf16 autocast for the teacher (fastai variants)
+                 precision:str='auto' # as `bkd-train --precision`: 'auto' is bf16 (or fp16) on a GPU, fp32 on a CPU
                 ):
     "A function `run(n)` that trains `variant` for `n` batches and returns the seconds taken"
     if variant not in VARIANTS: raise ValueError(f"unknown variant {variant!r}; choose ce, kd, bkd or torch")
     device = torch.device(dls.device)
-    bs = dls.train.bs
+    prec,bs = resolve_precision(precision, device),dls.train.bs
     set_seed(seed)
     student,teacher = get_arch(arch)(10, n_in=1).to(device),get_arch(arch)(10, n_in=1).to(device)
     counts = class_counts(dls)
     def sub(n): return DataLoaders(dls.train.new(n=n*bs, shuffle=True, drop_last=True), dls.valid.new(n=bs), device=device)
     if variant == 'torch':
         w = class_balanced_weights(counts).to(device)
+        if device.type == 'cuda': student,teacher = student.to(memory_format=torch.channels_last),teacher.to(memory_format=torch.channels_last) # as bkd-train's `ChannelsLast`
         def run(n):
             b = sub(n).train
             _sync(device); t = time.perf_counter()
-            torch_bkd_steps(student, teacher, b, w)
+            torch_bkd_steps(student, teacher, b, w, precision=prec)
             _sync(device)
             return time.perf_counter() - t
+        run.precision,run.models = prec,(student, teacher)
         return run
     timer = _Timer()
-    learn = recipe_learner(dls, variant, dict(arch=arch, seed=seed, drw_pct=0.), teacher=teacher, cbs=timer) # as bkd-train builds it
+    learn = recipe_learner(dls, variant, dict(arch=arch, seed=seed, drw_pct=0., precision=prec), teacher=teacher, cbs=timer) # as bkd-train builds it
     if variant != 'ce': getattr(learn, f'{variant}_cb').teacher_bf16 = teacher_bf16
     def run(n):
         learn.dls = sub(n)
         with learn.no_bar(), learn.no_logging(): learn.fit(1)
         return timer.times[-1]
+    run.precision,run.learn,run.models = prec,learn,(learn.model, teacher)
     return run
 
 # %% ../nbs/06_bench.ipynb #0e1d64e2
@@ -102,16 +112,28 @@ def _rss_peak_mb() -> float:
     except OSError: pass
     import resource; return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-def variant_peak_mb(variant:str, arch:str='resnet32', bs:int=128, device=None, n:int=1, teacher_bf16:bool=False) -> float:
+def _fresh_gpu(device):
+    "Free what earlier work left on the GPU `device`, so that a peak measured next is this work's own"
+    gc.collect()
+    if device.type == 'cuda': torch.cuda.synchronize(device); torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(device)
+
+def variant_peak_mb(variant:str, arch:str='resnet32', bs:int=128, device=None, n:int=1, teacher_bf16:bool=False,
+                    precision:str='auto' # as `bkd-train --precision`
+                   ) -> float:
     "Peak memory (MB) while `variant` trains `n` batches: GPU max allocated, or the process's peak RSS on the CPU"
     device = torch.device(ifnone(device, default_device()))
+    _fresh_gpu(device)
     dls = fmnist_lt_dls(100, bs=bs, device=device)
-    run = make_variant(variant, dls, arch, teacher_bf16=teacher_bf16)
+    run = make_variant(variant, dls, arch, teacher_bf16=teacher_bf16, precision=precision)
     run(1)
-    if device.type == 'cuda': torch.cuda.reset_peak_memory_stats(device)
+    if device.type == 'cuda': _sync(device); torch.cuda.reset_peak_memory_stats(device)
     else: _rss_reset()
     run(n)
-    return torch.cuda.max_memory_allocated(device)/2**20 if device.type == 'cuda' else _rss_peak_mb()
+    _sync(device)
+    peak = torch.cuda.max_memory_allocated(device)/2**20 if device.type == 'cuda' else _rss_peak_mb()
+    del run,dls
+    _fresh_gpu(device) # for whatever runs next
+    return peak
 
 # %% ../nbs/06_bench.ipynb #f713bf12
 def _mem_child(q, variant, kw):
@@ -123,14 +145,17 @@ def run_bench(quick:bool=True, # fixed batches per round instead of whole epochs
               rounds:int=4, # timing rounds; each variant keeps its fastest
               arch:str='resnet32', bs:int=128, device=None,
               teacher_bf16:bool=False, # bf16 autocast for the teacher in the fastai variants
-              verbose:bool=True) -> dict:
+              verbose:bool=True,
+              precision:str='auto' # of every variant, as `bkd-train --precision`: 'auto' is bf16 (or fp16) on a GPU, fp32 on a CPU
+             ) -> dict:
     "Peak memory and interleaved timings of the four variants, with the ratios"
     dev = torch.device(ifnone(device, default_device()))
+    prec = resolve_precision(precision, dev)
     mem,ctx = {},mp.get_context('spawn')
-    if dev.type == 'cuda': mem = {v: variant_peak_mb(v, arch, bs, dev, teacher_bf16=teacher_bf16) for v in VARIANTS}
+    if dev.type == 'cuda': mem = {v: variant_peak_mb(v, arch, bs, dev, teacher_bf16=teacher_bf16, precision=prec) for v in VARIANTS}
     else:
         q = ctx.Queue()
-        ps = [ctx.Process(target=_mem_child, args=(q, v, dict(arch=arch, bs=bs, device='cpu', teacher_bf16=teacher_bf16))) for v in VARIANTS]
+        ps = [ctx.Process(target=_mem_child, args=(q, v, dict(arch=arch, bs=bs, device='cpu', teacher_bf16=teacher_bf16, precision=prec))) for v in VARIANTS]
         for p in ps: p.start()
         for _ in ps:
             v,m = q.get()
@@ -139,7 +164,7 @@ def run_bench(quick:bool=True, # fixed batches per round instead of whole epochs
         for p in ps: p.join()
     dls = fmnist_lt_dls(100, bs=bs, device=dev)
     n = n_batches if quick else len(dls.train)
-    runs = {v: make_variant(v, dls, arch, teacher_bf16=teacher_bf16) for v in VARIANTS}
+    runs = {v: make_variant(v, dls, arch, teacher_bf16=teacher_bf16, precision=prec) for v in VARIANTS}
     for r in runs.values(): r(2) # warm-up
     times = {v: [] for v in VARIANTS}
     for i in range(rounds): # alternate the order, so no variant always follows the same one
@@ -150,33 +175,37 @@ def run_bench(quick:bool=True, # fixed batches per round instead of whole epochs
     t = {v: r['seconds'] for v,r in res.items()}
     return dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'{platform.machine()} CPU, {torch.get_num_threads()} threads',
                 date=time.strftime('%Y-%m-%d'), torch=torch.__version__, arch=arch, bs=bs, mode='quick' if quick else 'epoch', batches_per_round=n,
-                rounds=rounds, teacher_bf16=teacher_bf16, mem_kind='GPU max allocated' if dev.type == 'cuda' else 'peak RSS',
+                rounds=rounds, teacher_bf16=teacher_bf16, precision=prec, channels_last=dev.type == 'cuda', mem_kind='GPU max allocated' if dev.type == 'cuda' else 'peak RSS',
                 bkd_over_ce=round(t['bkd']/t['ce'], 3), kd_over_ce=round(t['kd']/t['ce'], 3), fastai_over_torch=round(t['bkd']/t['torch'], 3),
                 bkd_mem_over_ce=round(mem['bkd']/mem['ce'], 3), variants=res)
 
 # %% ../nbs/06_bench.ipynb #d0db47f1
-def _cycle(dl):
-    while True: yield from dl
-
 def loading_bench(data=None, # dataset root; default: a fake ImageNet-LT of 320-pixel JPEGs, generated in a temporary folder
                   train_file=None, valid_file=None, # split files under `data`
                   size:int=224, # crop size
                   bs:int=64, # batch size
                   arch:str='resnet50', # the model of the training step
                   num_workers:int|None=None, # loader processes; default: fastai's (one per core, at most 16)
-                  n_batches:int=20, # batches timed, after one of warm-up
+                  n_batches:int=20, # batches timed, after a warm-up of two per worker, all in one epoch
                   device=None, # default: the GPU if there is one
                   precision:str='auto', # of the training step, as `bkd-train --precision`
                   verbose:bool=True) -> dict:
     "Images per second of the training loader alone against a training step of `arch` alone, measured one after the other in one run"
     dev = torch.device(ifnone(device, default_device()))
     prec = resolve_precision(precision, dev)
+    kw = {} if num_workers is None else dict(num_workers=num_workers)
     with tempfile.TemporaryDirectory() as tmp:
         if data is None:
             data,train_file,valid_file = make_fake_imagenet_lt(Path(tmp)/'fake', n_max=100, size=320),'ImageNet_LT_train.txt','ImageNet_LT_test.txt'
-        dls = split_file_dls(data, train_file, valid_file, size=size, bs=bs, device=dev, **({} if num_workers is None else dict(num_workers=num_workers)))
-        it = _cycle(dls.train)
-        xb,yb = next(it) # the workers start
+        dls = split_file_dls(data, train_file, valid_file, size=size, bs=bs, device=dev, **kw)
+        warm = max(1, 2*dls.train.fake_l.num_workers) # every worker's first batch, and what they prefetched meanwhile
+        reps = math.ceil((warm + n_batches + 1) * bs / len(dls.train_ds))
+        if reps > 1: # one epoch must hold them all: fastai starts its workers anew every epoch (`persistent_workers` has no effect there)
+            files,labels = read_split_file(data, train_file)
+            (Path(tmp)/'train_x.txt').write_text(''.join(f'{f.relative_to(data)} {l}\n' for f,l in zip(files, labels)) * reps)
+            dls = split_file_dls(data, Path(tmp)/'train_x.txt', valid_file, size=size, bs=bs, device=dev, **kw)
+        it = iter(dls.train)
+        for _ in range(warm): xb,yb = next(it) # the workers start
         _sync(dev); t = time.perf_counter()
         for _ in range(n_batches): xb,yb = next(it)
         _sync(dev); load_s = time.perf_counter() - t
@@ -196,7 +225,7 @@ def loading_bench(data=None, # dataset root; default: a fake ImageNet-LT of 320-
     n = n_batches*bs
     res = dict(device=str(dev), device_name=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'{platform.machine()} CPU, {torch.get_num_threads()} threads',
                date=time.strftime('%Y-%m-%d'), torch=torch.__version__, arch=arch, size=size, bs=bs, precision=prec, num_workers=dls.train.fake_l.num_workers,
-               n_train=len(dls.train_ds), batches=n_batches, loading_img_per_s=round(n/load_s, 1), step_img_per_s=round(n/step_s, 1),
+               n_train=len(dls.train_ds)//reps, repeats=reps, warmup_batches=warm, batches=n_batches, loading_img_per_s=round(n/load_s, 1), step_img_per_s=round(n/step_s, 1),
                loading_over_step=round(step_s/load_s, 3))
     if verbose: print(f"loading: {res['loading_img_per_s']} img/s with {res['num_workers']} workers; training step ({arch}, {size} px, {prec}): "
                       f"{res['step_img_per_s']} img/s; loading/step = {res['loading_over_step']}", flush=True)

@@ -20,7 +20,7 @@ from .models import load_bkd_model, read_torch_file
 from .distributed import sum_ranks
 
 # %% auto #0
-__all__ = ['load_teacher', 'BKDCallback', 'LossParts', 'add_loss_parts', 'KDCallback', 'DRWCallback']
+__all__ = ['load_teacher', 'BKDCallback', 'LossParts', 'add_loss_parts', 'KDCallback', 'AdjustedKDCallback', 'DRWCallback']
 
 # %% ../nbs/02_callback.ipynb #48e8880b
 def load_teacher(teacher # `nn.Module`, `Learner`, or path to a `bkd-train` model file, an export or a saved module
@@ -86,11 +86,15 @@ class BKDCallback(Callback):
         self.t_logits = self._checked(t.to(self.pred.device))
 
     def after_loss(self):
-        kd = balanced_kd_loss(self.pred, self.t_logits, self.weights, self.T)
+        kd = self.kd_term()
         if (parts := getattr(self.learn, 'loss_parts', None)) is not None: parts.add(self.learn.loss, kd, find_bs(self.yb))
         self.learn.loss_grad = self.learn.loss_grad + self.alpha*kd
         self.learn.loss = self.learn.loss + self.alpha*kd.detach()
         self.t_logits = None
+
+    def kd_term(self) -> Tensor:
+        "This batch's distillation term, before `alpha`"
+        return balanced_kd_loss(self.pred, self.t_logits, self.weights, self.T)
 
     def after_train(self):
         if (b := int(self.bad)) >= 0: raise FloatingPointError(f"teacher logits were not finite at epoch {self.epoch}, batch {b}; check the teacher's weights and inputs")
@@ -101,8 +105,9 @@ def _checked(self:BKDCallback, t:Tensor) -> Tensor:
     "Teacher logits `t`, checked against the student's shape and for non-finite values (see above)"
     if t.shape != self.pred.shape: raise ValueError(f"teacher output shape {tuple(t.shape)} does not match student output shape {tuple(self.pred.shape)}; "
                                                     "teacher and student must predict the same classes")
-    if self.cb_weights is not None and len(self.cb_weights) != t.shape[-1]: # checked from the first batch, not only once re-weighting starts
-        raise ValueError(f"counts has {len(self.cb_weights)} classes but the models predict {t.shape[-1]}; pass one count per class")
+    per_class = self.cb_weights if self.cb_weights is not None else getattr(self, 'lp', None)
+    if per_class is not None and len(per_class) != t.shape[-1]: # checked from the first batch, not only once re-weighting starts
+        raise ValueError(f"counts has {len(per_class)} classes but the models predict {t.shape[-1]}; pass one count per class")
     ok = torch.isfinite(t).all()
     if self.iter % self.every == 0:
         if not ok: raise FloatingPointError(f"teacher logits are not finite at epoch {self.epoch}, batch {self.iter}; check the teacher's weights and inputs")
@@ -162,6 +167,45 @@ def kd(self:Learner, teacher, # the trained teacher: `nn.Module`, `Learner`, or 
     "Add a `KDCallback` distilling from `teacher` and return the learner"
     self.add_cb(KDCallback(teacher, **kwargs)); add_loss_parts(self)
     return self
+
+# %% ../nbs/02_callback.ipynb #ee2f72e3
+class AdjustedKDCallback(BKDCallback):
+    "Logit-adjusted distillation: add `α·T²·KL(softmax((t − τ_t·log π)/T) ‖ softmax((s + τ_s·log π)/T))` to the training loss, the learner's own loss scaled by `ce_weight`"
+    balanced,_stateattrs = False,BKDCallback._stateattrs + ('lp', 't_adj', 's_adj')
+    def __init__(self, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
+                 T:float=2., # distillation temperature
+                 alpha:float=1., # weight α of the distillation term
+                 teacher_tau:float=0., # τ_t: the teacher's logits are adjusted by `−τ_t·log π` from `drw_pct` of the epochs on
+                 student_tau:float=0., # τ_s: the student's logits are adjusted by `+τ_s·log π` in the term, throughout
+                 ce_weight:float=1., # weight of the learner's own loss (1 − a for a convex mix)
+                 drw_pct:float=0., # fraction of the epochs before the teacher's adjustment starts (0: from the start)
+                 counts=None, # training images per class; default `class_counts(learn.dls)`
+                 teacher_device=None, # device for the teacher; default: the student's
+                 check_every:int|None=None, # check the teacher's logits with a sync every N batches; default: 1 on the CPU, 100 on a GPU
+                 teacher_bf16:bool=False # run the teacher under bf16 autocast
+                ):
+        for k,v in dict(teacher_tau=teacher_tau, student_tau=student_tau).items():
+            if not (isinstance(v, (int, float)) and math.isfinite(v)): raise ValueError(f"{k} is the strength of a logit adjustment and must be a finite number (got {v!r})")
+        if not (isinstance(ce_weight, (int, float)) and 0 <= ce_weight < math.inf): raise ValueError(f"ce_weight weighs the learner's own loss and must be a number >= 0 (got {ce_weight!r})")
+        if counts is not None: log_prior(counts) # fail early on bad counts
+        super().__init__(teacher, T=T, alpha=alpha, drw_pct=drw_pct, counts=counts, teacher_device=teacher_device, check_every=check_every, teacher_bf16=teacher_bf16)
+        store_attr('teacher_tau,student_tau,ce_weight')
+    @property
+    def name(self): return 'adjusted_kd_cb'
+    def _init_state(self): super()._init_state(); self.lp = self.t_adj = self.s_adj = None
+
+    def before_train(self):
+        super().before_train()
+        self.lp = log_prior(ifnone(self.counts, class_counts(self.dls))).to(self.bad.device)
+        on = self.epoch >= drw_epoch(self.n_epoch, self.drw_pct)
+        self.t_adj = -self.teacher_tau * self.lp if self.teacher_tau and on else None
+        self.s_adj = self.student_tau * self.lp if self.student_tau else None
+
+    def after_loss(self):
+        if self.ce_weight != 1: self.learn.loss_grad,self.learn.loss = self.ce_weight*self.learn.loss_grad,self.ce_weight*self.learn.loss
+        super().after_loss()
+
+    def kd_term(self) -> Tensor: return adjusted_kd_loss(self.pred, self.t_logits, self.T, self.s_adj, self.t_adj)
 
 # %% ../nbs/02_callback.ipynb #ca147055
 class DRWCallback(Callback):

@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #23c20ec8
 from __future__ import annotations
-import gzip, json, struct, warnings
+import gzip, json, os, struct, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -16,11 +16,12 @@ from fastai.data.all import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'SHOT_THRESHOLDS', 'CIFAR_PICKLES',
-           'INAT18_STATS', 'lt_counts', 'long_tail_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip',
-           'tensor_dls', 'read_idx', 'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts',
-           'shot_group', 'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder',
-           'cifar_lt_dls', 'read_split_file', 'ResizeCenterCrop', 'split_file_dls']
+__all__ = ['HOLDOUT_STREAM', 'FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'SHOT_THRESHOLDS',
+           'CIFAR_PICKLES', 'INAT18_STATS', 'lt_counts', 'long_tail_subset', 'holdout_subset', 'ImageTensorDataset',
+           'TensorImageDL', 'PadCropFlip', 'TensorDataLoaders', 'tensor_dls', 'holdout_dl', 'read_idx', 'fmnist_path',
+           'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group', 'plot_class_counts',
+           'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder', 'cifar_lt_dls', 'read_split_file',
+           'ResizeCenterCrop', 'SplitItem', 'split_file_dls']
 
 # %% ../nbs/00_data.ipynb #a523f69b
 def _check_imb(n_classes, imb_factor):
@@ -68,19 +69,35 @@ def long_tail_subset(labels, # integer class label of every image in the balance
         res.append(keep[c][:n])
     return np.sort(np.concatenate(res))
 
+# %% ../nbs/00_data.ipynb #343f24d1
+HOLDOUT_STREAM = 0x40d # the held-out draw's own stream of `np.random.default_rng`, beside the subset's `RandomState(seed)`
+
+def holdout_subset(labels, # integer class label of every image in the balanced training set
+                   kept, # indices of the training subset (`long_tail_subset`), which the held-out set never touches
+                   n:int=100, # held-out images per class (fewer for a class with fewer left out)
+                   seed:int=0 # seed of the draw
+                  ) -> np.ndarray:
+    "Sorted indices of a held-out set of `n` images a class, drawn from the images of `labels` that `kept` leaves out"
+    if not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0): raise ValueError(f"the held-out size is a number of images per class and must be a whole number >= 0 (got {n!r})")
+    labels = np.asarray(labels)
+    left = np.setdiff1d(np.arange(len(labels)), np.asarray(kept))
+    rng = np.random.default_rng([seed, HOLDOUT_STREAM])
+    res = [rng.permutation(left[labels[left] == c])[:n] for c in np.unique(labels)]
+    return np.sort(np.concatenate(res)).astype(np.int64)
+
 # %% ../nbs/00_data.ipynb #d542f1ed
 class ImageTensorDataset:
     "Images as one `uint8` tensor `(N,C,H,W)` with integer labels and a vocab"
     def __init__(self, x:Tensor, # uint8 images, (N,C,H,W)
-                 y:Tensor, # integer labels, (N,)
+                 y:Tensor|None, # integer labels, (N,); None for unlabelled test images (batches are then `(x,)`)
                  vocab:list, # class names, in label order
                  split_idx:int|None=None # 0 for training, 1 for validation: which fastai transforms run on its batches
                 ):
         if x.ndim != 4: raise ValueError(f"x must be (N,C,H,W) uint8 images, got shape {tuple(x.shape)}")
-        if len(x) != len(y): raise ValueError(f"x has {len(x)} images but y has {len(y)} labels")
-        self.x,self.y,self.vocab,self.split_idx = x,torch.as_tensor(y, dtype=torch.long),CategoryMap(list(vocab), sort=False),split_idx
-    def __len__(self): return len(self.y)
-    def __getitem__(self, i): return TensorImage(self.x[i]), TensorCategory(self.y[i])
+        if y is not None and len(x) != len(y): raise ValueError(f"x has {len(x)} images but y has {len(y)} labels")
+        self.x,self.y,self.vocab,self.split_idx = x,None if y is None else torch.as_tensor(y, dtype=torch.long),CategoryMap(list(vocab), sort=False),split_idx
+    def __len__(self): return len(self.x)
+    def __getitem__(self, i): return (TensorImage(self.x[i]),) if self.y is None else (TensorImage(self.x[i]), TensorCategory(self.y[i]))
     @property
     def c(self): return len(self.vocab)
     @property
@@ -91,18 +108,21 @@ class ImageTensorDataset:
         old,self.split_idx = self.split_idx,i
         try: yield self
         finally: self.split_idx = old
-    def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), self.y[:0].clone(), self.vocab, self.split_idx) # clone: a view would pickle all the images
-    def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])]))
+    def new_empty(self): return ImageTensorDataset(self.x[:0].clone(), None if self.y is None else self.y[:0].clone(), self.vocab, self.split_idx) # clone: a view would pickle all the images
+    def decode(self, o, full=True): return (o[0], Category(self.vocab[int(o[1])])) if len(o) > 1 else (o[0],)
 
 # %% ../nbs/00_data.ipynb #a4864e16
 class TensorImageDL(TfmdDL):
     "A `TfmdDL` over an `ImageTensorDataset` that builds each batch with one tensor slice"
     def create_batches(self, samps):
+        ds = self.dataset
+        if not isinstance(ds, ImageTensorDataset):
+            raise TypeError(f"TensorImageDL serves an ImageTensorDataset, not a {type(ds).__name__}; for new images use dls.test_dl(items), which converts them")
         idxs = torch.as_tensor(list(samps), dtype=torch.long)
         n = len(idxs) - (len(idxs) % self.bs if self.drop_last else 0)
         for i in range(0, n, self.bs):
             b = idxs[i:i+self.bs]
-            yield TensorImage(self.dataset.x[b]), TensorCategory(self.dataset.y[b])
+            yield (TensorImage(ds.x[b]),) if ds.y is None else (TensorImage(ds.x[b]), TensorCategory(ds.y[b]))
 
 # %% ../nbs/00_data.ipynb #6d060e7a
 class PadCropFlip(Transform):
@@ -122,6 +142,38 @@ class PadCropFlip(Transform):
         ni,ci = torch.arange(n, device=dev)[:,None,None,None],torch.arange(c, device=dev)[None,:,None,None]
         return xp[ni, ci, rows[:,None,:,None], cols[:,None,None,:]]
 
+# %% ../nbs/00_data.ipynb #6bb6a214
+def _test_image(o, # a tensor, array, PIL image or image file
+                shape:tuple, # `(C,H,W)` of the training images
+                i:int=0 # its position, for the messages
+               ) -> Tensor:
+    "One test image as a uint8 `(C,H,W)` tensor of `shape`"
+    mode = 'L' if shape[0] == 1 else 'RGB'
+    if isinstance(o, (str, Path)):
+        with Image.open(o) as im: o = np.asarray(im.convert(mode))
+    elif isinstance(o, Image.Image): o = np.asarray(o.convert(mode))
+    if isinstance(o, np.ndarray): o = torch.from_numpy(o.copy()); o = o.permute(2,0,1) if o.ndim == 3 else o # arrays are (H,W,C)
+    if not isinstance(o, Tensor): raise TypeError(f"test item {i} is a {type(o).__name__}; pass uint8 tensors or arrays, PIL images or image files")
+    o = o.as_subclass(Tensor).cpu()
+    if o.dtype != torch.uint8: raise TypeError(f"test item {i} has {o.dtype} pixels; pass uint8 images (0 to 255) as the training images are, e.g. (x*255).round().byte() for one scaled to [0, 1]")
+    if o.ndim == 2: o = o[None]
+    if tuple(o.shape) != tuple(shape): raise ValueError(f"test item {i} has shape {tuple(o.shape)} but the training images are {tuple(shape)} (C,H,W); resize it or convert its channels first")
+    return o
+
+class TensorDataLoaders(DataLoaders):
+    "`DataLoaders` of `TensorImageDL`s, whose `test_dl` takes new images (for `learn.predict`, `get_preds` and `load_learner`)"
+    def test_dl(self, test_items, # uint8 tensors (C,H,W) or (H,W), uint8 arrays (H,W) or (H,W,C), PIL images or image files; `(image, label)` pairs with `with_labels`
+                rm_type_tfms=None, # unused: fastai's signature (no type transforms here)
+                with_labels:bool=False, # the items are `(image, label)` pairs, a label a class index or name
+                **kwargs # passed to the validation loader's `new`
+               ) -> TensorImageDL:
+        "A loader of `test_items`, transformed as the validation set"
+        items,labels = list(test_items),None
+        if with_labels: items,labels = [o[0] for o in items],[self.vocab.o2i[l] if isinstance(l, str) else int(l) for _,l in items]
+        shape = self.train_ds.x.shape[1:]
+        x = torch.stack([_test_image(o, shape, i) for i,o in enumerate(items)]) if items else self.train_ds.x[:0]
+        return self.valid.new(ImageTensorDataset(x, labels, self.vocab, split_idx=1), **kwargs)
+
 # %% ../nbs/00_data.ipynb #34afccbb
 def _stats(x:Tensor):
     "Per-channel mean and std of uint8 images, scaled to [0,1]"
@@ -135,8 +187,9 @@ def tensor_dls(train:ImageTensorDataset, # training images
                flip:bool=True, # random horizontal flips
                device=None, # where batches and augmentation go; default: the GPU if there is one
                path='.', # the `DataLoaders` path (models are saved under it)
+               holdout:ImageTensorDataset|None=None, # a held-out set for choosing settings: a third loader, `dls[2]`, transformed as validation
                **kwargs # passed to `TensorImageDL`
-              ) -> DataLoaders:
+              ) -> TensorDataLoaders:
     "Fast `DataLoaders` over in-memory image tensors, with augmentation on the device"
     mean,std = _stats(train.x)
     tfms = [IntToFloatTensor(), Normalize.from_stats(mean, std, cuda=False)]
@@ -145,7 +198,13 @@ def tensor_dls(train:ImageTensorDataset, # training images
     kwargs.setdefault('num_workers', 0) # batches are tensor slices: worker processes would only add start-up and copies
     trn = TensorImageDL(train.as_split(0), bs=bs, shuffle=True, drop_last=len(train) > bs, after_batch=tfms, device=device, **kwargs)
     val = TensorImageDL(valid.as_split(1), bs=bs*2, shuffle=False, after_batch=tfms, device=device, **kwargs)
-    return DataLoaders(trn, val, path=path, device=device)
+    hold = [] if holdout is None else [TensorImageDL(holdout.as_split(1), bs=bs*2, shuffle=False, after_batch=tfms, device=device, **kwargs)]
+    return TensorDataLoaders(trn, val, *hold, path=path, device=device)
+
+def holdout_dl(dls:DataLoaders # `DataLoaders`, with a held-out loader as the third or without one
+              ) -> DataLoader|None:
+    "The held-out loader of `dls` (its third, `dls[2]`), or None"
+    return dls.loaders[2] if len(dls.loaders) > 2 else None
 
 # %% ../nbs/00_data.ipynb #67d3c5e6
 FMNIST_FILES = dict(train_x='train-images-idx3-ubyte.gz', train_y='train-labels-idx1-ubyte.gz',
@@ -173,13 +232,23 @@ def read_idx(fname # an IDX file, optionally gzipped
     return np.frombuffer(data, dtype=np.uint8, offset=4+4*nd).reshape(shape)
 
 # %% ../nbs/00_data.ipynb #e39d3592
-def fmnist_path(path=None, # a folder holding the four IDX files
-                download:bool=True # download the files into fastai's data folder if they are not found
+def fmnist_path(path=None, # a folder holding the four IDX files; default: $BKD_DATA, then the apt package's folder, then fastai's data folder
+                download:bool=True # download the files into fastai's data folder if they are not found (not when `BKD_DATA` is set)
                ) -> Path:
     "The folder that holds Fashion-MNIST's four IDX files"
+    def found(p): return all((p/f).exists() for f in FMNIST_FILES.values())
+    env = os.environ.get('BKD_DATA') if path is None else None
+    if env:
+        env = Path(env).expanduser()
+        for p in (env, env/'fashion-mnist'):
+            if found(p): return p
+        p = env/'fashion-mnist' if (env/'fashion-mnist').is_dir() else env
+        why = f"{p} lacks {[f for f in FMNIST_FILES.values() if not (p/f).exists()]}" if p.is_dir() else f"{p} is not a folder"
+        raise FileNotFoundError(f"BKD_DATA={env} holds no Fashion-MNIST ({why}): put the four IDX files {list(FMNIST_FILES.values())} "
+                                f"in that folder or in its fashion-mnist sub-folder, or unset BKD_DATA")
     cands = [Path(path)] if path is not None else [Path(FMNIST_APT), fastai_path('data')/'fashion-mnist']
     for p in cands:
-        if all((p/f).exists() for f in FMNIST_FILES.values()): return p
+        if found(p): return p
     if path is None and download:
         from fastdownload import download_url
         dest = cands[-1]; dest.mkdir(parents=True, exist_ok=True)
@@ -188,7 +257,7 @@ def fmnist_path(path=None, # a folder holding the four IDX files
         return dest
     raise FileNotFoundError(f"Fashion-MNIST IDX files {list(FMNIST_FILES.values())} not found in {[str(p) for p in cands]}. "
         f"Install them with `apt-get install dataset-fashion-mnist` (into {FMNIST_APT}), pass path= to a folder that holds them, "
-        f"or call with download=True to fetch them from {FMNIST_URL}")
+        f"set the environment variable BKD_DATA to such a folder, or call with download=True to fetch them from {FMNIST_URL}")
 
 # %% ../nbs/00_data.ipynb #96553052
 def load_fmnist(path=None, # folder of the IDX files; see `fmnist_path`
@@ -218,22 +287,31 @@ class PILPadCropFlip(Transform):
         self.tfm = T.Compose([T.RandomCrop(size, padding=pad), T.RandomHorizontalFlip()])
     def encodes(self, x:PILImage): return x.__class__(self.tfm(x))
 
-def _pil_dls(train:ImageTensorDataset, valid:ImageTensorDataset, bs=128, pad=4, device=None, path='.', num_workers=0, **kwargs):
+def _pil_dls(train:ImageTensorDataset, valid:ImageTensorDataset, bs=128, pad=4, device=None, path='.', num_workers=0, holdout=None, **kwargs):
     "fastai `DataBlock` version of `tensor_dls`, one PIL image at a time"
-    x = torch.cat([train.x, valid.x]).permute(0,2,3,1).numpy()
-    y = torch.cat([train.y, valid.y]).numpy()
+    hold = [] if holdout is None else [holdout]
+    x = torch.cat([train.x, valid.x] + [o.x for o in hold]).permute(0,2,3,1).numpy()
+    y = torch.cat([train.y, valid.y] + [o.y for o in hold]).numpy()
+    n = len(train) + len(valid)
     gray = x.shape[-1] == 1
     cls = PILImageBW if gray else PILImage
     def get_x(i): return cls.create(x[i][...,0] if gray else x[i])
     def get_y(i): return train.vocab[y[i]]
     mean,std = _stats(train.x)
     dblock = DataBlock(blocks=(ImageBlock(cls), CategoryBlock(vocab=list(train.vocab), sort=False)), get_x=get_x, get_y=get_y,
-                       splitter=IndexSplitter(range(len(train), len(x))),
+                       splitter=IndexSplitter(range(len(train), n)),
                        item_tfms=[PILPadCropFlip(x.shape[1], pad)] if pad else None,
                        batch_tfms=[Normalize.from_stats(mean, std)])
-    return dblock.dataloaders(list(range(len(x))), bs=bs, device=ifnone(device, default_device()), path=path, num_workers=num_workers, **kwargs)
+    dls = dblock.dataloaders(list(range(n)), bs=bs, device=ifnone(device, default_device()), path=path, num_workers=num_workers, **kwargs)
+    if holdout is None: return dls
+    return DataLoaders(*dls.loaders, dls.test_dl(list(range(n, len(x))), with_labels=True), path=path, device=dls.device)
 
 # %% ../nbs/00_data.ipynb #80cf52ac
+def _lt_split(full:ImageTensorDataset, imb_factor, profile, seed, holdout:int) -> tuple:
+    "The long-tailed training subset of `full` and its held-out set (None for `holdout=0`)"
+    kept = long_tail_subset(full.y.numpy(), imb_factor, profile, seed)
+    return full.subset(kept),(full.subset(holdout_subset(full.y.numpy(), kept, holdout, seed)) if holdout else None)
+
 def fmnist_lt_dls(imb_factor:float=100, # ratio of the largest to the smallest class (1 = balanced)
                   profile:str='exp', # 'exp' or 'step'
                   seed:int=0, # seed of the subset
@@ -243,13 +321,14 @@ def fmnist_lt_dls(imb_factor:float=100, # ratio of the largest to the smallest c
                   pad:int=4, # padding of the random crop (0: no crop)
                   device=None, # training device; default: the GPU if there is one
                   download:bool=True, # download Fashion-MNIST if it is not found
+                  holdout:int=100, # held-out images per class, from the training images the subset leaves out, as a third loader `dls[2]` (0: none)
                   **kwargs # passed to the `DataLoader`s
                  ) -> DataLoaders:
     "Fashion-MNIST-LT `DataLoaders`: a long-tailed training set and the balanced test set as validation"
-    train,valid = load_fmnist(path, download)
-    train = train.subset(long_tail_subset(train.y.numpy(), imb_factor, profile, seed))
+    full,valid = load_fmnist(path, download)
+    train,hold = _lt_split(full, imb_factor, profile, seed, holdout)
     mk = tensor_dls if fast else _pil_dls
-    return mk(train, valid, bs=bs, pad=pad, device=device, **kwargs)
+    return mk(train, valid, bs=bs, pad=pad, device=device, holdout=hold, **kwargs)
 
 # %% ../nbs/00_data.ipynb #d05c889b
 def _labels(ds) -> Tensor:
@@ -371,6 +450,7 @@ def cifar_lt_dls(n_classes:int=10, # 10 for CIFAR-10-LT, 100 for CIFAR-100-LT
                  bs:int=128, # batch size
                  fast:bool=True, # in-memory tensors with augmentation on the device; False: fastai's PIL pipeline
                  device=None, # training device; default: the GPU if there is one
+                 holdout:int|None=None, # held-out images per class, from the training images the subset leaves out, as `dls[2]`; default 100 for CIFAR-10, 20 for CIFAR-100 (0: none)
                  **kwargs # passed to the `DataLoader`s
                 ) -> DataLoaders:
     "CIFAR-10-LT or CIFAR-100-LT `DataLoaders`, with the balanced test set as validation"
@@ -378,8 +458,8 @@ def cifar_lt_dls(n_classes:int=10, # 10 for CIFAR-10-LT, 100 for CIFAR-100-LT
     if path is None: path = untar_data(URLs.CIFAR if n_classes == 10 else URLs.CIFAR_100)
     train,valid = load_cifar_pickles(path, n_classes) if cifar_pickle_dir(path, n_classes) else load_image_folder(path)
     if train.c != n_classes: raise ValueError(f"{path} holds {train.c} classes but n_classes={n_classes}")
-    train = train.subset(long_tail_subset(train.y.numpy(), imb_factor, profile, seed))
-    return (tensor_dls if fast else _pil_dls)(train, valid, bs=bs, device=device, path=path, **kwargs)
+    train,hold = _lt_split(train, imb_factor, profile, seed, ifnone(holdout, 100 if n_classes == 10 else 20))
+    return (tensor_dls if fast else _pil_dls)(train, valid, bs=bs, device=device, path=path, holdout=hold, **kwargs)
 
 # %% ../nbs/00_data.ipynb #851813ce
 def _read_txt(fname:Path) -> tuple[list, list]:
@@ -414,10 +494,16 @@ def _read_inat_json(fname:Path) -> tuple[list, list]:
     return list(ims.values()),[lbl[i] for i in ims]
 
 # %% ../nbs/00_data.ipynb #a6a6ce6b
+def _opens(f:Path) -> bool:
+    "Whether PIL reads the header of image file `f` (the pixels are not decoded)"
+    try:
+        with Image.open(f): return True
+    except Exception: return False # PIL.UnidentifiedImageError for a file that is no image, OSError for an unreadable one
+
 def read_split_file(root, # dataset root; paths in the file are relative to it
                     fname # split file: `relative/path label` lines, or iNaturalist 2018's `train2018.json`/`val2018.json`
                    ) -> tuple[list, list]:
-    "Image paths and integer labels from a split file, checking that every image exists"
+    "Image paths and integer labels from a split file, checking that every image exists and opens as an image"
     root,fname = Path(root),Path(fname)
     if not fname.is_absolute() and not fname.exists(): fname = root/fname
     if not fname.exists(): raise FileNotFoundError(f"split file {fname} not found")
@@ -426,6 +512,8 @@ def read_split_file(root, # dataset root; paths in the file are relative to it
     files = [root/o for o in rel]
     missing = [str(f) for f in files if not f.exists()]
     if missing: raise FileNotFoundError(f"{len(missing)} of {len(files)} images listed in {fname} are missing under {root}, e.g. {missing[:3]}; check the root folder, or download and unpack the images again")
+    unreadable = [str(f) for f in files if not _opens(f)]
+    if unreadable: raise ValueError(f"{len(unreadable)} of {len(files)} images listed in {fname} cannot be read as images, e.g. {unreadable[:3]}; re-download them or remove their lines")
     return files,labels
 
 # %% ../nbs/00_data.ipynb #da8c40e9
@@ -444,6 +532,25 @@ class ResizeCenterCrop(DisplayedTransform):
         return x.resize((nw,nh), Image.Resampling.BILINEAR).crop((l, t, l+self.size, t+self.size))
 
 # %% ../nbs/00_data.ipynb #36aed5b3
+class SplitItem:
+    "One line of a split file: an image path and its label (not a tuple, which fastai's transforms would take apart)"
+    __slots__ = ('path', 'label')
+    def __init__(self, path:Path, label:int): self.path,self.label = path,label
+    def __getstate__(self): return (self.path, self.label)
+    def __setstate__(self, s): self.path,self.label = s
+    def __repr__(self): return f'SplitItem({str(self.path)!r}, {self.label})'
+
+def _item_path(o): return o.path if isinstance(o, SplitItem) else o # a split file's item, or a bare path (`learn.predict`, `test_dl`)
+def _item_label(o): return o.label
+
+def _check_labels(files:list, labels:list, names:list):
+    "Refuse an image listed twice with two different labels, in one split file or across them"
+    seen = {}
+    for f,l,n in zip(files, labels, names):
+        if f in seen and seen[f][0] != l:
+            raise ValueError(f"{f} is listed with label {seen[f][0]} in {seen[f][1]} and with label {l} in {n}; an image has one class: fix one of the two lines")
+        seen.setdefault(f, (l, n))
+
 def split_file_dls(root, # dataset root
                    train_file, # training split file (text or iNaturalist 2018 JSON, see `read_split_file`)
                    valid_file, # validation (or test) split file
@@ -452,20 +559,27 @@ def split_file_dls(root, # dataset root
                    device=None, # training device
                    jitter:float=0.4, # brightness, contrast and saturation jitter of training batches (0: none, as classifier-balancing does for iNaturalist)
                    stats=imagenet_stats, # mean and std of `Normalize`; `INAT18_STATS` for iNaturalist as classifier-balancing
+                   holdout_file=None, # a held-out split file, for choosing settings: a third loader `dls[2]`, transformed as validation
                    **kwargs # passed to `DataBlock.dataloaders`
                   ) -> DataLoaders:
     "`DataLoaders` for a dataset described by split files, with the transforms of the LT literature"
-    (tf,tl),(vf,vl) = read_split_file(root, train_file),read_split_file(root, valid_file)
-    unseen = sorted(set(vl) - set(tl))
-    if unseen: raise ValueError(f"{valid_file} has labels {unseen[:10]} that no training image in {train_file} has; both files must use the same classes")
+    splits = [(n, *read_split_file(root, n)) for n in [train_file, valid_file] + ([holdout_file] if holdout_file is not None else [])]
+    (_,tf,tl),(_,vf,vl) = splits[:2]
+    for n,_,ls in splits[1:]:
+        unseen = sorted(set(ls) - set(tl))
+        if unseen: raise ValueError(f"{n} has labels {unseen[:10]} that no training image in {train_file} has; both files must use the same classes")
     n_classes = max(tl) + 1
     absent = sorted(set(range(n_classes)) - set(tl))
     if absent: raise ValueError(f"classes {absent[:10]} have no training images; BKD needs a count for every class: number the classes of {train_file} 0 to C-1 without gaps")
-    lbl = dict(zip(tf+vf, tl+vl))
-    def get_y(f): return lbl[f]
+    _check_labels([f for _,fs,_ in splits for f in fs], [l for _,_,ls in splits for l in ls], [str(n) for n,fs,_ in splits for _ in fs])
     jit = [Brightness(jitter), Contrast(jitter), Saturation(jitter)] if jitter else []
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(range(n_classes)))),
-                       get_y=get_y, splitter=IndexSplitter(range(len(tf), len(tf)+len(vf))),
+                       get_x=_item_path, get_y=_item_label, splitter=IndexSplitter(range(len(tf), len(tf)+len(vf))),
                        item_tfms=[RandomResizedCrop(size, min_scale=0.08, split_idx=0), ResizeCenterCrop(size)],
                        batch_tfms=[Flip(), *jit, Normalize.from_stats(*stats)])
-    return dblock.dataloaders(tf+vf, bs=bs, device=ifnone(device, default_device()), path=root, **kwargs)
+    items = [SplitItem(*o) for o in zip(tf+vf, tl+vl)] # labels kept by position, not looked up by path
+    kwargs.setdefault('drop_last', len(tf) > bs) # a training set smaller than a batch gives one partial batch, not none
+    dls = dblock.dataloaders(items, bs=bs, device=ifnone(device, default_device()), path=root, **kwargs)
+    if holdout_file is None: return dls
+    _,hf,hl = splits[2]
+    return DataLoaders(*dls.loaders, dls.test_dl([SplitItem(*o) for o in zip(hf, hl)], with_labels=True), path=root, device=dls.device)

@@ -13,13 +13,16 @@ from fastcore.all import *
 from .distributed import is_ddp, ddp_world_size, sum_ranks
 
 # %% auto #0
-__all__ = ['class_balanced_weights', 'balanced_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss', 'WeightedCE', 'LDAMLoss',
-           'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'WeightedFocalLoss']
+__all__ = ['class_balanced_weights', 'balanced_kd_loss', 'log_prior', 'adjusted_kd_loss', 'scaled_epoch', 'drw_epoch', 'LTLoss',
+           'WeightedCE', 'LDAMLoss', 'LogitAdjustedLoss', 'BalancedSoftmaxLoss', 'WeightedFocalLoss']
 
 # %% ../nbs/01_losses.ipynb #3aa56619
 def _check_counts(counts) -> Tensor:
     c = torch.as_tensor(counts, dtype=torch.float64).flatten().cpu()
     if len(c) < 2: raise ValueError(f"counts needs one entry per class, at least 2 (got {c.tolist()})")
+    if not c.isfinite().all():
+        shown = [int(o) if np.isfinite(o) else o for o in c.tolist()]
+        raise ValueError(f"counts must be finite numbers of training images (got counts={shown}); pass one positive count per class")
     bad = (c <= 0).nonzero().flatten().tolist()
     if bad: raise ValueError(f"class {bad[0]} has no training images; BKD needs a positive count for every class (got counts={[int(o) for o in c.tolist()]})")
     return c
@@ -43,6 +46,26 @@ def balanced_kd_loss(student_logits:Tensor, # (N,C) student logits
     log_p = F.log_softmax(student_logits.float() / T, dim=-1)
     log_q = F.log_softmax(teacher_logits.detach().float() / T, dim=-1)
     if weights is not None: log_q = F.log_softmax(log_q + weights.to(log_q).log(), dim=-1)
+    return (log_q.exp() * (log_q - log_p)).sum(-1).mean() * T**2
+
+# %% ../nbs/01_losses.ipynb #f48f5059
+def log_prior(counts # training images per class
+             ) -> Tensor:
+    "`log π_c`, the log of each class's share of the training images"
+    n = _check_counts(counts)
+    return (n / n.sum()).log().float()
+
+def adjusted_kd_loss(student_logits:Tensor, # (N,C) student logits
+                     teacher_logits:Tensor, # (N,C) teacher logits (no gradient needed)
+                     T:float=2., # distillation temperature
+                     student_adj:Tensor|None=None, # (C,) added to the student's logits (None: nothing)
+                     teacher_adj:Tensor|None=None # (C,) added to the teacher's logits (None: nothing)
+                    ) -> Tensor:
+    "`T² · KL(softmax((t + teacher_adj)/T) ‖ softmax((s + student_adj)/T))`, averaged over the batch"
+    s,t = student_logits.float(),teacher_logits.detach().float()
+    if student_adj is not None: s = s + student_adj.to(s)
+    if teacher_adj is not None: t = t + teacher_adj.to(t)
+    log_p,log_q = F.log_softmax(s / T, dim=-1),F.log_softmax(t / T, dim=-1)
     return (log_q.exp() * (log_q - log_p)).sum(-1).mean() * T**2
 
 # %% ../nbs/01_losses.ipynb #3a28b72c
@@ -71,6 +94,11 @@ class LTLoss(nn.Module):
         super().__init__()
         self.weight,self.reduction = weight,reduction
     def adjust(self, x:Tensor, y:Tensor) -> Tensor: return x
+    def _buf(self, name:str, x:Tensor) -> Tensor:
+        "Buffer `name` on the device of `x`: moved there once and kept, not copied at every forward pass"
+        b = getattr(self, name)
+        if b.device != x.device: b = b.to(x.device); setattr(self, name, b)
+        return b
     def forward(self, x:Tensor, y:Tensor) -> Tensor:
         w = None if self.weight is None else self.weight.to(x.device, torch.float32)
         y = y.long().view(-1)
@@ -98,7 +126,7 @@ class LDAMLoss(LTLoss):
         self.register_buffer('m', (m * (max_m / m.max())).float())
         self.s = s
     def adjust(self, x, y):
-        margin = torch.zeros_like(x).scatter_(1, y.long().view(-1,1), self.m.to(x.device)[y.long().view(-1)].view(-1,1))
+        margin = torch.zeros_like(x).scatter_(1, y.long().view(-1,1), self._buf('m', x)[y.long().view(-1)].view(-1,1))
         return self.s * (x - margin)
     def activation(self, x): return F.softmax(self.s * x, dim=-1)
 
@@ -111,7 +139,7 @@ class LogitAdjustedLoss(LTLoss):
         super().__init__(weight)
         n = _check_counts(counts)
         self.register_buffer('log_prior', (tau * (n / n.sum()).log()).float())
-    def adjust(self, x, y): return x + self.log_prior.to(x.device)
+    def adjust(self, x, y): return x + self._buf('log_prior', x)
 
 # %% ../nbs/01_losses.ipynb #73b73b87
 class BalancedSoftmaxLoss(LTLoss):
@@ -120,7 +148,7 @@ class BalancedSoftmaxLoss(LTLoss):
                  weight:Tensor|None=None):
         super().__init__(weight)
         self.register_buffer('log_n', _check_counts(counts).log().float())
-    def adjust(self, x, y): return x + self.log_n.to(x.device)
+    def adjust(self, x, y): return x + self._buf('log_n', x)
 
 # %% ../nbs/01_losses.ipynb #adc90246
 class WeightedFocalLoss(LTLoss):

@@ -21,9 +21,19 @@ __all__ = ['confusion_counts', 'per_class_accuracy', 'group_classes', 'group_mea
            'LTInterpretation', 'plot_per_class_accuracy', 'compare_learners']
 
 # %% ../nbs/03_metrics.ipynb #4775d4fb
+def _plain(x) -> Tensor:
+    "`x` as a plain `Tensor`, so fastai's subclasses (`TensorImage` predictions, `TensorCategory` targets) mix"
+    return torch.as_tensor(x).as_subclass(Tensor)
+
 def _as_idx(preds:Tensor) -> Tensor:
-    preds = torch.as_tensor(preds)
+    preds = _plain(preds)
     return preds.argmax(-1) if preds.ndim == 2 else preds.long()
+
+def _confusion_flat(p:Tensor, t:Tensor, n_classes:int) -> Tensor:
+    "`C*C+1` counts: the confusion matrix flattened, then the pairs with an index outside `[0, C)`"
+    ok = (p >= 0) & (p < n_classes) & (t >= 0) & (t < n_classes)
+    idx = torch.where(ok, t*n_classes + p, n_classes*n_classes) # scatter_add, unlike bincount, needs no device sync to size its output
+    return torch.zeros(n_classes*n_classes+1, dtype=torch.long, device=p.device).scatter_add_(0, idx, torch.ones_like(idx))
 
 def confusion_counts(preds, # (N,C) scores or (N,) class indices
                      targs, # (N,) targets
@@ -31,10 +41,14 @@ def confusion_counts(preds, # (N,C) scores or (N,) class indices
                     ) -> Tensor:
     "`(C,C)` confusion matrix, rows are targets, columns predictions"
     p = _as_idx(preds).flatten()
-    t = torch.as_tensor(targs).long().flatten().to(p.device)
+    t = _plain(targs).long().flatten().to(p.device)
     if len(p) != len(t): raise ValueError(f"{len(p)} predictions but {len(t)} targets")
-    idx = t*n_classes + p # scatter_add, unlike bincount, needs no device sync to size its output
-    return torch.zeros(n_classes*n_classes, dtype=torch.long, device=p.device).scatter_add_(0, idx, torch.ones_like(idx)).view(n_classes, n_classes)
+    cm = _confusion_flat(p, t, n_classes)
+    if cm[-1] > 0:
+        for what,v in (('target', t), ('predicted class', p)):
+            bad = v[(v < 0) | (v >= n_classes)]
+            if len(bad): raise ValueError(f"{what} {bad[0].item()} is not a class index for n_classes={n_classes}; indices must be in [0, {n_classes}) (pass the right n_classes, or check the labels)")
+    return cm[:-1].view(n_classes, n_classes)
 
 # %% ../nbs/03_metrics.ipynb #74d103ed
 def per_class_accuracy(preds, # (N,C) scores or (N,) class indices
@@ -42,7 +56,7 @@ def per_class_accuracy(preds, # (N,C) scores or (N,) class indices
                        n_classes:int|None=None # number of classes; default: `preds.shape[1]` for scores
                       ) -> Tensor:
     "Accuracy of each class (`NaN` for a class with no targets)"
-    preds = torch.as_tensor(preds)
+    preds = _plain(preds)
     if n_classes is None:
         if preds.ndim != 2: raise ValueError("pass n_classes when preds are class indices")
         n_classes = preds.shape[1]
@@ -87,11 +101,11 @@ def group_accuracy(preds, # (N,C) scores or (N,) class indices
                   ) -> dict:
     "Mean per-class accuracy in each group (`nan` if a group is empty), plus overall top-1 accuracy"
     counts = torch.as_tensor(counts)
-    preds = torch.as_tensor(preds)
+    preds,targs = _plain(preds),_plain(targs)
     if preds.ndim == 2 and preds.shape[1] != len(counts):
         raise ValueError(f"counts has {len(counts)} classes but preds have {preds.shape[1]}")
     res = group_means(per_class_accuracy(preds, targs, len(counts)), counts, split, thresholds)
-    res['overall'] = (_as_idx(preds).flatten() == torch.as_tensor(targs).flatten().to(_as_idx(preds).device)).float().mean().item()
+    res['overall'] = (_as_idx(preds).flatten() == targs.flatten().to(preds.device)).float().mean().item()
     return res
 
 # %% ../nbs/03_metrics.ipynb #0fdce8d0
@@ -112,13 +126,15 @@ class LTAccuracy(Metric):
         pred = learn.pred
         if pred.shape[-1] != c: raise ValueError(f"counts has {c} classes but preds have {pred.shape[-1]}")
         pred,targ = learn.to_detach(pred.argmax(-1), cpu=False),learn.to_detach(learn.yb[0], cpu=False) # under DDP: every rank's, without the padding
-        cm = confusion_counts(pred, targ, c)
+        cm = _confusion_flat(_plain(pred), _plain(targ).long(), c) # out-of-range targets counted apart, checked in `value`
         self.cm = cm if self.cm is None else self.cm + cm
     @property
     def value(self):
         if self.cm is None: return None
         counts = self.counts if self.counts is not None else self._counts
-        cm = self.cm.double().cpu()
+        cm = self.cm.cpu()
+        if cm[-1]: raise ValueError(f"{cm[-1].item()} validation targets are not class indices in [0, {len(counts)}); check the labels, or pass counts with one entry per class")
+        cm = cm[:-1].view(len(counts), -1).double()
         pc = cm.diag() / cm.sum(1)
         split = 'all' if self.group == 'balanced' else 'shots' if self.group in ('many','medium','few') else 'thirds'
         return group_means(pc, counts, split, self.thresholds)[self.group]
@@ -148,6 +164,9 @@ class LTInterpretation(ClassificationInterpretation):
     @classmethod
     def from_learner(cls, learn, ds_idx:int=1, dl=None, act=None):
         "Interpretation of `learn` on `dl` (default: the validation set), from a single `get_preds`"
+        if not ifnone(dl, learn.dls[ds_idx]).n:
+            what = 'data in dl' if dl is not None else 'validation set' if ds_idx == 1 else f'data set {ds_idx}'
+            raise ValueError(f"the {what} is empty; LTInterpretation needs labelled images to evaluate (give the DataLoaders a validation set, or pass dl=)")
         if dl is None: dl = learn.dls[ds_idx].new(shuffle=False, drop_last=False)
         preds,targs,losses = learn.get_preds(dl=dl, with_loss=True, act=act)
         return cls(learn, dl, losses, act, preds, targs)

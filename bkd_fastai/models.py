@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #ff8a106f
 from __future__ import annotations
-import difflib, functools, os, tempfile
+import difflib, errno, functools, os, tempfile
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -15,7 +15,7 @@ from fastcore.all import *
 # %% auto #0
 __all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'NormedLinear', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
            'resnet110', 'resnet8', 'adapt_backbone', 'torchvision_arch', 'timm_arch', 'get_arch', 'atomic_write',
-           'save_bkd_model', 'read_torch_file', 'load_bkd_model']
+           'save_bkd_model', 'read_torch_file', 'load_bkd_model', 'bkd_model_meta']
 
 # %% ../nbs/04_models.ipynb #a4625c26
 class PadShortcut(nn.Module):
@@ -209,16 +209,21 @@ def atomic_write(fname, # destination
         write(Path(tmp))
         os.chmod(tmp, fname.stat().st_mode & 0o777 if fname.exists() else 0o666 & ~_umask()) # not mkstemp's 0600
         os.replace(tmp, fname)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {fname}; free space and run again with --resume") from None
+        if isinstance(e, RuntimeError) and 'file write failed' in str(e): # how torch.save reports a full disk
+            raise OSError(errno.ENOSPC, f"could not write {fname} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
         raise
 
 # %% ../nbs/04_models.ipynb #4ace50c1
 def save_bkd_model(model:nn.Module, fname, # the model and its file
-               arch:str, n_classes:int, n_in:int, normed:bool=False # what rebuilds it: a key of `ARCHS` and its arguments
+               arch:str, n_classes:int, n_in:int, normed:bool=False, # what rebuilds it: a key of `ARCHS` and its arguments
+               meta:dict|None=None # what else to record with it, such as the settings that trained it (`bkd-train` records its run's fingerprint)
               ):
     "Atomically save `model`'s weights with its architecture"
     d = dict(arch=arch, n_classes=n_classes, n_in=n_in, normed=normed, state_dict=model.state_dict())
+    if meta: d['meta'] = meta
     atomic_write(fname, lambda p: torch.save(d, p))
 
 # %% ../nbs/04_models.ipynb #989b4972
@@ -235,6 +240,13 @@ def read_torch_file(fname, # a file written by `torch.save`
         raise ValueError(f"{what} {p} cannot be read by torch.load ({type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}); "
                          "it is truncated or not a PyTorch file: pass a file that bkd-train or torch.save wrote") from e
 
+def _first_mismatch(want:dict, got:dict) -> str:
+    "The first difference between a model's state dict `want` and a saved one `got`, in words"
+    for k,v in want.items():
+        if k not in got: return f"{k} is missing"
+        if tuple(got[k].shape) != tuple(v.shape): return f"{k} has shape {tuple(got[k].shape)} in the file but {tuple(v.shape)} in the model"
+    return next((f"{k} is unexpected" for k in got if k not in want), 'the weights do not load')
+
 def load_bkd_model(fname, # a file written by `save_bkd_model`
                arch:str|None=None, n_classes:int|None=None, n_in:int|None=None # what the caller expects
               ) -> nn.Module:
@@ -245,6 +257,17 @@ def load_bkd_model(fname, # a file written by `save_bkd_model`
     for k,v in (('arch', arch), ('n_classes', n_classes), ('n_in', n_in)):
         if v is not None and d[k] != v: raise ValueError(f"teacher {fname} has {k}={d[k]!r} but this run needs {k}={v!r}"
                                                          + (f"; pass --teacher-arch {d[k]} to distil from it" if k == 'arch' else ''))
+    sd = d['state_dict']
+    bad = next((k for k,v in sd.items() if torch.is_tensor(v) and v.is_floating_point() and not v.isfinite().all()), None)
+    if bad: raise ValueError(f"model file {fname} has weights that are not finite (NaN or inf in {bad}): the run that wrote it diverged; train it again (a lower learning rate may help)")
     m = get_arch(d['arch'])(d['n_classes'], d['n_in'], d.get('normed', False))
-    m.load_state_dict(d['state_dict'])
+    try: m.load_state_dict(sd)
+    except RuntimeError: raise ValueError(f"model file {fname} does not fit the {d['arch']} it records: {_first_mismatch(m.state_dict(), sd)}; "
+                                          "pass a file that save_bkd_model wrote for this model, or train it again") from None
     return m
+
+def bkd_model_meta(fname # a file written by `save_bkd_model`
+                  ) -> dict:
+    "What `save_bkd_model` recorded with the model besides its weights (`{}` for none)"
+    d = read_torch_file(fname, 'model file')
+    return d.get('meta', {}) if isinstance(d, dict) else {}

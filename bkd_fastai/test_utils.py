@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/test_utils.html.md"""
 
 # %% ../nbs/07_test_utils.ipynb #12e738eb
 from __future__ import annotations
-import json, os, pickle, subprocess, sys
+import json, os, pickle, shutil, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
@@ -14,8 +14,9 @@ from fastcore.all import *
 from fastai.data.all import *
 
 # %% auto #0
-__all__ = ['tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt', 'make_fake_inat',
-           'torchrun', 'official_lt_indices', 'official_adjust_lr', 'official_focal_loss', 'official_bkd_term']
+__all__ = ['CONSOLE_SCRIPTS', 'tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt',
+           'make_fake_inat', 'torchrun', 'console_cmd', 'official_lt_indices', 'official_adjust_lr',
+           'official_focal_loss', 'official_bkd_term']
 
 # %% ../nbs/07_test_utils.ipynb #b391553a
 class _Pairs(list):
@@ -160,6 +161,21 @@ def torchrun(*args, # the program and its arguments: a Python script, or an exec
         except subprocess.TimeoutExpired: p.kill(); p.communicate()
         raise
     return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+# %% ../nbs/07_test_utils.ipynb #8aa4035d
+CONSOLE_SCRIPTS = {'bkd-train': 'bkd_fastai.train:bkd_train', 'bkd-bench': 'bkd_fastai.bench:bkd_bench'} # pyproject.toml's [project.scripts]
+
+def console_cmd(name:str # a console script of this project: 'bkd-train' or 'bkd-bench'
+               ) -> list:
+    "The command line that runs console script `name`: the script on `PATH`, else this Python running the script pip would write"
+    if name not in CONSOLE_SCRIPTS: raise ValueError(f"unknown console script {name!r}; choose {', '.join(CONSOLE_SCRIPTS)}")
+    if exe := shutil.which(name): return [exe]
+    mod,fn = CONSOLE_SCRIPTS[name].split(':')
+    d = Path(tempfile.gettempdir())/'bkd_fastai_scripts'; d.mkdir(exist_ok=True)
+    tmp = d/f'{name}.{os.getpid()}'
+    tmp.write_text(f"import sys\nfrom {mod} import {fn}\nif __name__ == '__main__': sys.exit({fn}())\n")
+    os.replace(tmp, d/name) # whole, for processes that run it meanwhile
+    return [sys.executable, str(d/name)]
 
 # %% ../nbs/07_test_utils.ipynb #971d76cb
 def official_lt_indices(targets, # labels of the balanced training set, in torchvision's order

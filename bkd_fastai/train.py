@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import contextlib, json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
+import contextlib, errno, json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, NamedTuple
 from contextlib import contextmanager
@@ -27,19 +27,22 @@ import copy
 from fastai.callback.data import WeightedDL
 from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.channelslast import ChannelsLast
-from fastai.callback.progress import ProgressCallback
+from fastai.callback.progress import ProgressCallback, CSVLogger
 from .models import _classifier, _replace
 from .data import _labels
 
 # %% auto #0
-__all__ = ['SCHEDS', 'PRESETS', 'DATASETS', 'METHODS', 'PRECISIONS', 'COLS', 'RESULT_KEYS', 'OPTIONAL_KEYS', 'warmup_epochs',
-           'lr_drop_epochs', 'paper_lr_mult', 'cosine_lr_mult', 'PaperSchedule', 'WeightedTensorImageDL',
-           'class_balanced_dl', 'crt_model', 'FrozenFeatures', 'crt_recipe', 'tau_norm_model', 'Method', 'method_arch',
-           'method_cfg', 'method_drw_pct', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint',
-           'resolve_precision', 'precision_cbs', 'SyncFreeProgress', 'DeviceLosses', 'CompileModels', 'recipe_opt_func',
-           'seed_dls', 'recipe_learner', 'train_method', 'evaluate', 'results_table', 'write_reports',
-           'describe_device', 'get_dls', 'estimate_minutes', 'run_fingerprint', 'check_resume', 'RunLocked', 'run_lock',
-           'clean_stale_tmp', 'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
+__all__ = ['SCHEDS', 'PRESETS', 'DATASETS', 'METHODS', 'PRECISIONS', 'PH_DELTAS', 'COLS', 'RESULT_KEYS', 'OPTIONAL_KEYS',
+           'warmup_epochs', 'lr_drop_epochs', 'paper_lr_mult', 'cosine_lr_mult', 'PaperSchedule',
+           'WeightedTensorImageDL', 'class_balanced_dl', 'crt_model', 'FrozenFeatures', 'crt_recipe', 'tau_norm_model',
+           'Method', 'method_opts', 'parse_opts', 'method_arch', 'method_cfg', 'method_drw_pct', 'save_json',
+           'rng_states', 'set_rng_states', 'EpochCheckpoint', 'RestoreScaler', 'set_deterministic', 'resolve_precision',
+           'precision_cbs', 'SyncFreeProgress', 'DeviceLosses', 'CompileModels', 'FiniteLoss', 'EpochLines',
+           'console_bars', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'balanced_accuracy',
+           'posthoc_adjust', 'choose_delta', 'evaluate', 'with_posthoc', 'results_table', 'plot_curves',
+           'write_reports', 'atomic_write_all', 'describe_device', 'parse_teachers', 'get_dls', 'estimate_minutes',
+           'run_fingerprint', 'method_fingerprint', 'check_resume', 'RunLocked', 'run_lock', 'clean_stale_tmp',
+           'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -167,39 +170,81 @@ def tau_norm_model(model:nn.Module, # the trained CE model
 class Method(NamedTuple):
     "One method of `bkd-train`"
     desc:str # what it is, for `--help` and the logs
-    loss:Callable # `loss(counts)`: the loss function
+    loss:Callable # `loss(o)`: the loss function, from `o.counts` and the method's options
     cbs:Callable|None=None # `cbs(o)`: the callbacks, from `o.teacher`, `o.counts`, `o.drw_pct` and the recipe
     reweight:str|None=None # None; 'drw': class weights from 80% of training; 'bkd': BKD's schedule (from the start on 100+ classes)
     normed:bool=False # cosine classifier (`NormedLinear`)
-    teacher:bool=False # needs the CE model: to distil from, or to build on (`init`)
+    teacher:bool=False # needs a trained model: to distil from, or to build on (`init`)
+    teacher_from:str='ce' # the method whose trained model that is: the CE model, or `la` for `la_kd`
     sampler:bool=False # class-balanced sampling: every class drawn equally often (fastai's `WeightedDL`)
     init:Callable|None=None # `init(o)`: the starting model, from the CE model `o.teacher` (None: a new model of the recipe's arch)
     recipe:Callable|None=None # `recipe(cfg)`: the method's own recipe from the run's (None: the run's)
+    opts:dict|None=None # the method's own settings and their defaults, which `--opts METHOD.NAME=VALUE` changes
 
 # %% ../nbs/05_train.ipynb #3d1422a5
 def _drw(o): return [DRWCallback(o.drw_pct, o.beta, o.counts)]
 def _kd(o): return [KDCallback(o.teacher, o.T, o.alpha)]
 
 METHODS = {
-    'ce': Method('cross-entropy (the vanilla teacher)', lambda c: CrossEntropyLossFlat()),
-    'kd': Method('vanilla knowledge distillation: plain CE + KD from the CE teacher', lambda c: CrossEntropyLossFlat(), _kd, teacher=True),
-    'kd_drw': Method("the official code's KD baseline: CE with class weights on BKD's schedule + unweighted KD", lambda c: WeightedCE(),
+    'ce': Method('cross-entropy (the vanilla teacher)', lambda o: CrossEntropyLossFlat()),
+    'kd': Method('vanilla knowledge distillation: plain CE + KD from the CE teacher', lambda o: CrossEntropyLossFlat(), _kd, teacher=True),
+    'kd_drw': Method("the official code's KD baseline: CE with class weights on BKD's schedule + unweighted KD", lambda o: WeightedCE(),
                      lambda o: _drw(o) + _kd(o), 'bkd', teacher=True),
     'bkd': Method('balanced knowledge distillation: plain CE + KD from the CE teacher, its soft labels re-weighted by class',
-                  lambda c: CrossEntropyLossFlat(), lambda o: [BKDCallback(o.teacher, o.T, o.alpha, o.beta, o.drw_pct, o.counts)], 'bkd', teacher=True),
-    'ce_drw': Method('cross-entropy with deferred class-balanced re-weighting', lambda c: WeightedCE(), _drw, 'drw'),
-    'ldam_drw': Method('LDAM loss with a cosine classifier and deferred re-weighting', lambda c: LDAMLoss(c), _drw, 'drw', normed=True),
-    'la': Method('logit-adjusted cross-entropy (tau = 1)', lambda c: LogitAdjustedLoss(c, tau=1.)),
-    'bs': Method('balanced softmax', lambda c: BalancedSoftmaxLoss(c)),
-    'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda c: WeightedFocalLoss(1.), _drw, 'bkd'),
-    'ce_cbs': Method('cross-entropy with class-balanced sampling: every class drawn equally often', lambda c: CrossEntropyLossFlat(), sampler=True),
+                  lambda o: CrossEntropyLossFlat(), lambda o: [BKDCallback(o.teacher, o.T, o.alpha, o.beta, o.drw_pct, o.counts)], 'bkd', teacher=True),
+    'ce_drw': Method('cross-entropy with deferred class-balanced re-weighting', lambda o: WeightedCE(), _drw, 'drw'),
+    'ldam_drw': Method('LDAM loss with a cosine classifier and deferred re-weighting', lambda o: LDAMLoss(o.counts), _drw, 'drw', normed=True),
+    'la': Method('logit-adjusted cross-entropy (tau = 1)', lambda o: LogitAdjustedLoss(o.counts, tau=1.)),
+    'bs': Method('balanced softmax', lambda o: BalancedSoftmaxLoss(o.counts)),
+    'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda o: WeightedFocalLoss(1.), _drw, 'bkd'),
+    'ce_cbs': Method('cross-entropy with class-balanced sampling: every class drawn equally often', lambda o: CrossEntropyLossFlat(), sampler=True),
     'crt': Method("classifier re-training (cRT): the CE model's features frozen, a new linear classifier trained with class-balanced sampling",
-                  lambda c: CrossEntropyLossFlat(), lambda o: [FrozenFeatures()], teacher=True, sampler=True,
+                  lambda o: CrossEntropyLossFlat(), lambda o: [FrozenFeatures()], teacher=True, sampler=True,
                   init=lambda o: crt_model(o.teacher, len(o.counts)), recipe=crt_recipe),
     'tau_norm': Method("tau-normalisation: the CE model's classifier weights divided by their norm to the power tau; no training",
-                       lambda c: CrossEntropyLossFlat(), teacher=True, init=lambda o: tau_norm_model(o.teacher, len(o.counts), o.tau),
+                       lambda o: CrossEntropyLossFlat(), teacher=True, init=lambda o: tau_norm_model(o.teacher, len(o.counts), o.tau),
                        recipe=lambda cfg: dict(cfg, epochs=0)),
+    'bkd_la': Method('logit-adjusted BKD: CE on s + tau*log(prior), and KD from the CE teacher to the adjusted student softmax((s + tau*log(prior))/T)',
+                     lambda o: LogitAdjustedLoss(o.counts, tau=o.tau), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.alpha, student_tau=o.tau, counts=o.counts)],
+                     teacher=True, opts=dict(tau=1., T=2., alpha=1.)),
+    'bkd_tau': Method("BKD with the teacher logit-adjusted by an explicit tau, softmax((t - tau*log(prior))/T), on BKD's schedule",
+                      lambda o: CrossEntropyLossFlat(), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.alpha, teacher_tau=o.tau, drw_pct=o.drw_pct, counts=o.counts)],
+                      'bkd', teacher=True, opts=dict(tau=1., T=2., alpha=1.)),
+    'la_kd': Method('KD from the logit-adjusted (la) model: (1-a)*CE(s + log(prior), y) + a*T^2*KL(softmax(t/T) || softmax(s/T))',
+                    lambda o: LogitAdjustedLoss(o.counts, tau=1.), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.a, ce_weight=1-o.a, counts=o.counts)],
+                    teacher=True, teacher_from='la', opts=dict(a=0.5, T=2.)),
 }
+
+def method_opts(method:str, # a key of `METHODS`
+                opts:dict|None=None # the run's settings, `{method: {name: value}}`
+               ) -> dict:
+    "The settings `method` trains with: its defaults, changed by `opts`"
+    return {**(METHODS[method].opts or {}), **(opts or {}).get(method, {})}
+
+def parse_opts(opts # 'METHOD.NAME=VALUE,...' (as `--opts` takes it), or a dict `{method: {name: value}}`
+              ) -> dict:
+    "Method settings as `{method: {name: value}}`, each checked against the method's own"
+    if not opts: return {}
+    if isinstance(opts, str):
+        res = {}
+        for item in [o.strip() for o in opts.split(',') if o.strip()]:
+            key,eq,val = item.partition('=')
+            m,dot,name = key.strip().partition('.')
+            if not (eq and dot): raise ValueError(f"--opts takes METHOD.NAME=VALUE items separated by commas, such as la_kd.a=0.5 (got {item!r})")
+            try: v = float(val)
+            except ValueError: raise ValueError(f"--opts {item}: {val.strip()!r} is not a number") from None
+            res.setdefault(m, {})[name.strip()] = v
+        opts = res
+    for m,d in opts.items():
+        if m not in METHODS or not METHODS[m].opts: raise ValueError(f"--opts: method {m!r} has no settings; these do: " + ', '.join(f"{k} ({', '.join(v.opts)})" for k,v in METHODS.items() if v.opts))
+        for k,v in d.items():
+            if k not in METHODS[m].opts: raise ValueError(f"--opts: {m} has no setting {k!r}; choose from {', '.join(METHODS[m].opts)}")
+            if not (isinstance(v, (int, float)) and math.isfinite(v)): raise ValueError(f"--opts: {m}.{k} must be a finite number (got {v!r})")
+    for m,d in opts.items():
+        if 'T' in d and not d['T'] > 0: raise ValueError(f"--opts: {m}.T is a temperature and must be > 0 (got {d['T']})")
+        if 'a' in d and not 0 <= d['a'] <= 1: raise ValueError(f"--opts: {m}.a mixes CE and KD and must be in [0, 1] (got {d['a']})")
+        if 'alpha' in d and not d['alpha'] >= 0: raise ValueError(f"--opts: {m}.alpha weighs the distillation term and must be >= 0 (got {d['alpha']})")
+    return {m: {k: float(v) for k,v in d.items()} for m,d in opts.items()}
 
 def method_arch(method:str, # a key of `METHODS`
                 cfg:dict # the recipe: `arch`, and `teacher_arch` (None: the same)
@@ -267,7 +312,22 @@ class EpochCheckpoint(Callback):
         state = dict(model=unwrap_model(self.learn.model).state_dict(), opt=self.learn.opt.state_dict(), epoch=self.epoch,
                      n_epoch=self.n_epoch, rng=rngs[0], meta=self.meta or {})
         if len(rngs) > 1: state['rng_ranks'] = rngs
+        if (sc := getattr(self.learn, 'scaler', None)) is not None and sc.is_enabled(): state['scaler'] = sc.state_dict() # fp16's loss scale, for an exact resume
         atomic_write(self.fname, lambda p: torch.save(state, p))
+
+class RestoreScaler(Callback):
+    "Load a checkpoint's fp16 `GradScaler` state into the scaler fastai's `MixedPrecision` makes at the start of the fit"
+    order = MixedPrecision.order + 1
+    def __init__(self, state:dict): self.state = state
+    def before_fit(self):
+        if (sc := getattr(self.learn, 'scaler', None)) is not None and sc.is_enabled(): sc.load_state_dict(self.state)
+
+def set_deterministic(on:bool=True # deterministic cuDNN and cuBLAS kernels (slower), or PyTorch's defaults back
+                     ):
+    "Make GPU training repeat bit for bit, so that a resumed run equals an uninterrupted one (the CPU always repeats)"
+    if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8') # what deterministic cuBLAS needs
+    torch.backends.cudnn.deterministic,torch.backends.cudnn.benchmark = on,False
+    torch.use_deterministic_algorithms(on, warn_only=True)
 
 # %% ../nbs/05_train.ipynb #d5c70921
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
@@ -343,6 +403,49 @@ class CompileModels(Callback):
         self.student._compiled_call_impl = None # eager again: a copy of this model (cRT, τ-norm) must not call its compiled code
         for cb,t in self.teachers: cb.teacher = t
 
+# %% ../nbs/05_train.ipynb #f8387eaa
+class FiniteLoss(Callback):
+    "Stop training at the first non-finite training loss: `FloatingPointError` naming the epoch and the batch"
+    order,run_valid = Recorder.order - 2,False # before the recorder averages a NaN into the epoch's loss
+    def __init__(self, every:int|None=None # check with a host sync every N batches; default: 1 on the CPU, once an epoch on a GPU
+                ): self.every = every
+    def before_train(self):
+        self.bad = None
+        dev = next(self.model.parameters()).device
+        self.n = ifnone(self.every, 1 if dev.type == 'cpu' else 0)
+    def after_loss(self):
+        ok = torch.isfinite(self.learn.loss_grad.detach()).all()
+        i = torch.full((), self.iter, device=ok.device)
+        self.bad = torch.where(~ok, i, torch.full_like(i, -1)) if self.bad is None else torch.where((self.bad < 0) & ~ok, i, self.bad) # no sync
+        if self.n and self.iter % self.n == 0: self._check()
+    def after_train(self): self._check()
+    def _check(self):
+        if self.bad is not None and (b := int(self.bad)) >= 0: self._raise(b)
+    def _raise(self, b):
+        raise FloatingPointError(f"the loss became NaN at epoch {self.epoch}, batch {b}: lower --lr (the learning rate), or check the data")
+
+class EpochLines(Callback):
+    "The epoch table, a line per epoch, printed without progress bars: what a pipe, a log file or an executed notebook should get"
+    order = ProgressCallback.order - 1 # before a `CSVLogger` (added before or after it), which writes each line and passes it on
+    def before_fit(self):
+        if self.learn.logger == noop: return # `no_logging`
+        self.old,self.learn.logger,self.widths = self.learn.logger,self._write,None
+        self._write(self.recorder.metric_names)
+    def _write(self, log):
+        cells = [f'{o:.6f}' if isinstance(o, float) else str(o) for o in log]
+        if self.widths is None: self.widths = [max(8, len(c)) for c in cells] # fastprogress's table layout
+        print('  '.join(c.ljust(w) for c,w in zip(cells, self.widths)).rstrip(), flush=True)
+    def after_fit(self):
+        if hasattr(self, 'old'): self.learn.logger = self.old; del self.old
+
+@contextmanager
+def console_bars(learn:Learner, # the learner about to fit
+                 show:bool|None=None # default: bars only when stdout is a terminal
+                ):
+    "fastprogress's bars on a terminal only; elsewhere the fit prints its epoch table with `EpochLines`, one line per epoch, without redraws"
+    if (sys.stdout.isatty() if show is None else show): yield learn; return
+    with learn.no_bar(), learn.added_cbs(EpochLines()): yield learn
+
 # %% ../nbs/05_train.ipynb #e299625f
 def recipe_opt_func(mom:float=0.9 # momentum
                    ):
@@ -359,7 +462,7 @@ def seed_dls(dls:DataLoaders, seed:int):
 def recipe_learner(dls:DataLoaders, # classification data
                    method:str='ce', # a key of `METHODS`
                    cfg:dict|None=None, # the recipe; default: the `quick` preset, seed 0
-                   teacher:nn.Module|None=None, # the CE teacher, for the methods that distil
+                   teacher:nn.Module|None=None, # the trained model the method distils from or builds on (`Method.teacher_from`: the CE model, or `la`'s)
                    cbs=None, # extra callbacks
                    **kwargs # passed to `Learner`
                   ) -> Learner:
@@ -367,21 +470,21 @@ def recipe_learner(dls:DataLoaders, # classification data
     cfg = {**PRESETS['quick'], 'seed': 0, 'drw_pct': None, **(cfg or {})}
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     m = METHODS[method]
-    if m.teacher and teacher is None: raise ValueError(f"method {method!r} needs a teacher: train 'ce' first or pass --teacher")
+    if m.teacher and teacher is None: raise ValueError(f"method {method!r} needs a teacher: train {m.teacher_from!r} first or pass --teacher")
     counts = class_counts(dls)
     n_in = dls.one_batch()[0].shape[1]
     arch,cfg = method_arch(method, cfg),method_cfg(method, cfg)
-    o = AttrDict(cfg, teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
+    o = AttrDict(cfg, **method_opts(method, cfg.get('opts')), teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
     seed_dls(dls, cfg['seed'])
     model = m.init(o) if m.init else get_arch(arch)(len(counts), n_in, m.normed)
-    if m.sampler: dls = DataLoaders(class_balanced_dl(dls.train, counts), dls.valid, path=dls.path, device=dls.device)
+    if m.sampler: dls = DataLoaders(class_balanced_dl(dls.train, counts), *dls.loaders[1:], path=dls.path, device=dls.device) # the validation and held-out loaders as they were
     if teacher is not None and torch.device(dls.device or 'cpu').type == 'cuda': teacher.to(memory_format=torch.channels_last)
     if (r := ddp_rank() or (rank_distrib() if num_distrib() > 1 else 0)): set_seed(cfg['seed'] + 10_000*r) # under DDP the model starts the same on every process, and each draws its own augmentations
-    learn = Learner(dls, model, loss_func=m.loss(counts), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
+    learn = Learner(dls, model, loss_func=m.loss(o), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
                     metrics=[_DeviceAvgMetric(f) if f is accuracy else f for f in lt_metrics('shots' if counts.min() < 20 else 'thirds')],
                     cbs=[PaperSchedule(cfg['lr'], cfg['warmup_pct'], sched=cfg.get('sched', 'step'))] + (m.cbs(o) if m.cbs else [])
                         + precision_cbs(cfg, dls.device)
-                        + ([CompileModels()] if cfg.get('compile') else []) + [DeviceLosses()] + L(cbs), **kwargs)
+                        + ([CompileModels()] if cfg.get('compile') else []) + [DeviceLosses(), FiniteLoss()] + L(cbs), **kwargs)
     if isinstance(getattr(learn, 'progress', None), ProgressCallback): learn.remove_cb(learn.progress).add_cb(SyncFreeProgress())
     return learn
 
@@ -390,16 +493,20 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
                  teacher:nn.Module|None=None, # CE teacher for the methods that distil
                  resume:bool=False, # continue from the last checkpoint
                  cbs=None, # extra callbacks
-                 quiet:bool=False # no progress bars or tables
+                 quiet:bool=False, # no progress bars or tables
+                 fingerprint:dict|None=None # the method's settings (`method_fingerprint`), recorded in the checkpoint: one from other settings is not resumed
                 ) -> Learner:
     "Train `method` with the recipe `cfg`, checkpointing every epoch into `out/checkpoints`; under `torchrun`, across the processes"
     ckpt = Path(out)/'checkpoints'/f'{method}.pth'
-    learn = recipe_learner(dls, method, cfg, teacher, [EpochCheckpoint(ckpt, dict(method=method))] + L(cbs), path=out, model_dir='models')
+    learn = recipe_learner(dls, method, cfg, teacher, [EpochCheckpoint(ckpt, dict(method=method, fingerprint=fingerprint))] + L(cbs), path=out, model_dir='models')
     cfg,dls = method_cfg(method, cfg),learn.dls # the method's own recipe and loaders (cRT's are shorter and class-balanced)
     if is_ddp(): learn.to_ddp()
     start = 0
-    if resume and rank0_value(ckpt.exists()):
-        st = torch.load(ckpt, map_location='cpu', weights_only=False)
+    st = torch.load(ckpt, map_location='cpu', weights_only=False) if resume and rank0_value(ckpt.exists()) else None # every process reads it
+    if st is not None and fingerprint is not None and st.get('meta', {}).get('fingerprint') != fingerprint:
+        if not quiet: print(f"{method}: {ckpt} was written with other settings; training from the start")
+        st = None
+    if st is not None:
         if st['n_epoch'] != cfg['epochs']: raise ValueError(f"checkpoint {ckpt} is for {st['n_epoch']} epochs, this run asks for {cfg['epochs']}; use a new --out")
         learn.model.load_state_dict(st['model']); learn.model.to(dls.device)
         learn.create_opt(); learn.opt.load_state_dict(st['opt'])
@@ -408,29 +515,89 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
         start = st['epoch'] + 1
         if not quiet: print(f"{method}: resuming after epoch {st['epoch']}")
     if start < cfg['epochs']:
-        ctx = [learn.no_bar(), learn.no_logging()] if quiet else []
+        ctx = [learn.no_bar(), learn.no_logging()] if quiet else [console_bars(learn)]
+        hist = Path(out)/'history'/f'{method}.csv' # the epoch table, kept for curves.png
+        if ddp_rank() == 0:
+            hist.parent.mkdir(parents=True, exist_ok=True)
+            learn.add_cb(CSVLogger(hist.relative_to(learn.path) if hist.is_relative_to(learn.path) else hist, append=start > 0 and hist.exists()))
+        if st is not None and 'scaler' in st: ctx.append(learn.added_cbs(RestoreScaler(st['scaler'])))
         with ContextManagers(ctx): learn.fit(cfg['epochs'], start_epoch=start)
     return learn
 
+# %% ../nbs/05_train.ipynb #e69b9512
+PH_DELTAS = tuple(round(-2 + 0.1*i, 1) for i in range(51)) # the post-hoc δ tried on the held-out set
+
+def balanced_accuracy(preds, # (N,C) scores or (N,) class indices
+                      targs, # (N,) targets
+                      n_classes:int # classes
+                     ) -> float:
+    "Mean per-class accuracy over the classes that have targets"
+    pc = per_class_accuracy(preds, targs, n_classes)
+    return pc[~pc.isnan()].mean().item()
+
+def posthoc_adjust(probs:Tensor, # (N,C) predicted probabilities
+                   counts, # training images per class
+                   delta:float # adjustment strength δ
+                  ) -> Tensor:
+    "Scores `log p − δ·log π`, whose argmax is the post-hoc logit-adjusted prediction"
+    return probs.float().clamp_min(1e-30).log() - delta * log_prior(counts).to(probs.device)
+
+def choose_delta(probs:Tensor, # (N,C) held-out probabilities
+                 targs:Tensor, # (N,) held-out targets
+                 counts, # training images per class
+                 deltas=PH_DELTAS # the δ to try
+                ) -> tuple:
+    "The δ of `deltas` with the best held-out `balanced_accuracy` (ties: the smallest |δ|), and that accuracy"
+    accs = [balanced_accuracy(posthoc_adjust(probs, counts, d), targs, len(counts)) for d in deltas]
+    best = max(range(len(deltas)), key=lambda j: (round(accs[j], 9), -abs(deltas[j])))
+    return deltas[best],accs[best]
+
 # %% ../nbs/05_train.ipynb #34c09a25
-def evaluate(learn:Learner # a trained classifier
-            ) -> dict:
-    "Overall, many/medium/few, head/middle/tail and per-class accuracy (%) on the validation set"
-    counts = class_counts(learn.dls)
-    with learn.ddp_valid_ctx(), learn.no_bar(): preds,targs = learn.get_preds() # under torchrun: each process its shard, gathered
+def _preds(learn:Learner, ds_idx:int=1) -> tuple:
+    "Predicted probabilities and targets of loader `ds_idx`; under torchrun each process takes a shard, gathered"
+    with learn.ddp_valid_ctx(), learn.no_bar(): return learn.get_preds(ds_idx=ds_idx)
+
+def _group_results(preds, targs, counts) -> dict:
     res = {k: v*100 for k,v in group_accuracy(preds, targs, counts, split='shots').items()}
     res.update({k: v*100 for k,v in group_accuracy(preds, targs, counts, split='thirds').items() if k != 'overall'})
     res['per_class'] = (per_class_accuracy(preds, targs, len(counts))*100).tolist()
     return res
 
+def evaluate(learn:Learner, # a trained classifier
+             posthoc:bool=True # also choose a post-hoc adjustment δ on the held-out set, and report its test accuracy (`posthoc`)
+            ) -> dict:
+    "Overall, many/medium/few, head/middle/tail and per-class accuracy (%) on the validation set; held-out accuracy and the post-hoc adjusted results where `learn.dls` has a held-out loader"
+    counts = class_counts(learn.dls)
+    preds,targs = _preds(learn, 1)
+    res = _group_results(preds, targs, counts)
+    if holdout_dl(learn.dls) is not None:
+        hp,ht = _preds(learn, 2)
+        res['holdout'] = balanced_accuracy(hp, ht, len(counts)) * 100
+        if posthoc:
+            d,acc = choose_delta(hp, ht, counts)
+            res['posthoc'] = dict(delta=d, holdout=acc*100, **_group_results(posthoc_adjust(preds, counts, d), targs, counts))
+    return res
+
 # %% ../nbs/05_train.ipynb #20e04f67
 COLS = ('overall', 'many', 'medium', 'few', 'head', 'middle', 'tail')
 
+def with_posthoc(methods:dict # {method: results}, as in results.json
+                ) -> dict:
+    "`methods` with a `METHOD+ph` entry after each method that has post-hoc adjusted results"
+    res = {}
+    for m,r in methods.items():
+        res[m] = r
+        if isinstance(r.get('posthoc'), dict): res[f'{m}+ph'] = r['posthoc']
+    return res
+
 def results_table(methods:dict, # {method: results}, as in results.json
                   std:dict|None=None, # {method: std of each result}, as `merge_runs` gives: shown as mean ± std
-                  cols=COLS # the columns to show
+                  cols=COLS, # the columns to show
+                  posthoc:bool=True # add the `METHOD+ph` rows (post-hoc adjusted), and a `holdout` column where there is one
                  ) -> str:
     "Markdown table of the group accuracies of each method"
+    if posthoc: methods = with_posthoc(methods)
+    if posthoc and any(r.get('holdout') is not None for r in methods.values()): cols = tuple(cols) + ('holdout',)
     def ok(v): return v is not None and not (isinstance(v, float) and not math.isfinite(v))
     def f(m, c):
         v,s = methods[m].get(c),(std or {}).get(m, {}).get(c)
@@ -440,26 +607,74 @@ def results_table(methods:dict, # {method: results}, as in results.json
     return '\n'.join(rows) + '\n'
 
 # %% ../nbs/05_train.ipynb #f144e125
-def write_reports(results:dict, out:Path, vocab=None):
-    "Write results.json, results.md and per_class.png into `out`, atomically"
-    out = Path(out)
-    save_json(results, out/'results.json')
-    atomic_write(out/'results.md', lambda p: Path(p).write_text(results_table(results['methods'])))
+def plot_curves(out:Path, # a run folder, with `history/<method>.csv`
+                results:dict, # its results (for the methods, their order and their DRW epochs)
+                ax=None):
+    "Accuracy per epoch of every method: overall, and the head and tail groups, the DRW switch marked"
     import matplotlib.pyplot as plt
+    def read(f): # a resumed fit appends to the file, header and all: keep the numbers, the last line of each epoch
+        h = pd.read_csv(f).apply(pd.to_numeric, errors='coerce').dropna(subset=['epoch'])
+        return h.drop_duplicates('epoch', keep='last').sort_values('epoch')
+    hist = {m: read(Path(out)/'history'/f'{m}.csv') for m in results['methods'] if (Path(out)/'history'/f'{m}.csv').exists()}
+    hist = {m: h for m,h in hist.items() if len(h)}
+    if not hist: return None
+    cols = [c for c in ('accuracy', 'head_acc', 'tail_acc', 'many_acc', 'few_acc') if all(c in h for h in hist.values())][:3]
+    axs = plt.subplots(1, len(cols), figsize=(4*len(cols), 3.2), sharex=True, squeeze=False)[1][0] if ax is None else L(ax)
+    for a,c in zip(axs, cols):
+        for m,h in hist.items():
+            line, = a.plot(h['epoch'] + 1, 100*h[c], label=m)
+            d = (results['config'].get('drw_pct') or {}).get(m)
+            if d is not None and 0 < d < 1: a.axvline(drw_epoch(len(h), d) + 0.5, color=line.get_color(), ls=':', lw=1)
+        a.set_title({'accuracy': 'overall', 'head_acc': 'head', 'tail_acc': 'tail', 'many_acc': 'many-shot', 'few_acc': 'few-shot'}[c])
+        a.set_xlabel('epoch'); a.grid(alpha=0.3)
+    axs[0].set_ylabel('accuracy (%)'); axs[-1].legend(fontsize=7)
+    return axs[0].figure
+
+def write_reports(results:dict, out:Path, vocab=None):
+    "Write results.json, results.md, per_class.png and curves.png into `out`: every file is written in full before any is replaced, so they always agree"
+    out = Path(out)
+    import matplotlib.pyplot as plt
+    writers = {out/'results.json': lambda p: save_json(results, p), out/'results.md': lambda p: Path(p).write_text(results_table(results['methods']))}
     accs = {m: torch.tensor([np.nan if v is None else v/100 for v in r['per_class']]) for m,r in results['methods'].items()}
+    figs = []
     if accs:
-        fig,ax = plt.subplots(figsize=(7,4))
+        fig,ax = plt.subplots(figsize=(7,4)); figs.append(fig)
         plot_per_class_accuracy(accs, results['config']['counts'], vocab=vocab, ax=ax,
                                 title=f"{results['config']['dataset']}-LT, IF={results['config']['imb']}: per-class accuracy")
-        atomic_write(out/'per_class.png', lambda p: fig.savefig(p, format='png', dpi=120, bbox_inches='tight'))
-        plt.close(fig)
+        writers[out/'per_class.png'] = lambda p, fig=fig: fig.savefig(p, format='png', dpi=120, bbox_inches='tight')
+    if (cf := plot_curves(out, results)) is not None:
+        figs.append(cf)
+        writers[out/'curves.png'] = lambda p: cf.savefig(p, format='png', dpi=110, bbox_inches='tight')
+    try: atomic_write_all(writers)
+    finally:
+        for f in figs: plt.close(f)
+
+def atomic_write_all(writers:dict # {destination: a function that writes the file at the path it is given}
+                    ):
+    "Write every file to a temporary name first, then rename them all into place: a failure (a full disk) changes none"
+    tmps = {}
+    try:
+        for dest,w in writers.items():
+            tmp = Path(dest).with_name(f'.{Path(dest).name}.{os.getpid()}.tmp')
+            tmps[dest] = tmp
+            try: w(tmp)
+            except OSError as e:
+                if e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {dest}; free space and run again with --resume") from None
+                raise
+            except RuntimeError as e: # torch.save reports a full disk this way
+                if 'write' in str(e).lower(): raise OSError(errno.ENOSPC, f"could not write {dest} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
+                raise
+        for dest,tmp in tmps.items(): os.replace(tmp, dest)
+    finally:
+        for tmp in tmps.values(): tmp.unlink(missing_ok=True)
 
 # %% ../nbs/05_train.ipynb #ccbff0a4
 def describe_device(device) -> str:
     "A human description of a torch device"
     device = torch.device(device)
     if device.type == 'cuda': return f"{device} ({torch.cuda.get_device_name(device)})"
-    return f"{device} ({torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    return f"{device} ({n} thread{'s' if n != 1 else ''})"
 
 # %% ../nbs/05_train.ipynb #329ffa01
 def _check_out(out:Path):
@@ -467,6 +682,20 @@ def _check_out(out:Path):
         out.mkdir(parents=True, exist_ok=True)
         (out/'.write_test').write_text('ok'); (out/'.write_test').unlink()
     except OSError as e: raise PermissionError(f"output folder {out} cannot be written ({e.strerror}); pass a writable --out") from e
+
+def parse_teachers(teacher # None, a model file (the CE teacher), or 'ce=FILE,la=FILE'
+                  ) -> dict:
+    "The trained models a run reuses, `{method: file}`: the CE teacher, and the LA model that `la_kd` distils from"
+    if teacher is None: return {}
+    s = str(teacher)
+    if '=' not in s or Path(s).exists(): return {'ce': Path(s)}
+    res = {}
+    for item in [o.strip() for o in s.split(',') if o.strip()]:
+        m,_,p = item.partition('=')
+        ok = {o.teacher_from for o in METHODS.values() if o.teacher}
+        if m.strip() not in ok: raise ValueError(f"--teacher {item}: {m.strip()!r} is not a model that methods distil from; use {', '.join(sorted(ok))}, as ce=FILE,la=FILE")
+        res[m.strip()] = Path(p.strip())
+    return res
 
 def _check_size(dataset:str, size):
     if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
@@ -479,17 +708,21 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
             data=None, # dataset folder (the root for 'splits')
             train_file=None, valid_file=None, # split files, for 'splits'
             device=None, # training device; default: the GPU if there is one
-            size:int|None=None # image side for 'splits' (default 224)
+            size:int|None=None, # image side for 'splits' (default 224)
+            holdout:int|None=None, # held-out images per class for fmnist and CIFAR (default: 100; 20 for cifar100; 0: none)
+            holdout_file=None # held-out split file, for 'splits'
            ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     _check_size(dataset, size)
-    if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device)
-    if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device)
+    if holdout_file is not None and dataset != 'splits': raise ValueError(f"--holdout-file applies to --dataset splits; {dataset} draws its held-out set itself (--holdout N images a class)")
+    if holdout is not None and dataset == 'splits': raise ValueError("--holdout applies to fmnist and CIFAR; --dataset splits takes a --holdout-file")
+    if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device, holdout=ifnone(holdout, 100))
+    if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device, holdout=holdout)
     if data is None or train_file is None or valid_file is None:
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
     inat = str(train_file).lower().endswith('.json') # iNaturalist 2018: classifier-balancing's iNaturalist transforms, without colour jitter
-    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))
+    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, holdout_file=holdout_file, **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))
 
 # %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
@@ -509,7 +742,7 @@ def estimate_minutes(dls, cfg, n_methods:int) -> float:
 # %% ../nbs/05_train.ipynb #baaacd90
 RESULT_KEYS = ('dataset', 'imb', 'data', 'train_file', 'valid_file', 'arch', 'epochs', 'seed', 'bs', 'lr', 'mom', 'wd', 'warmup_pct', 'T', 'alpha', 'beta', 'drw_pct', 'teacher', 'teacher_arch', 'size')
 
-OPTIONAL_KEYS = dict(sched='step', tau=1., precision='fp32', crt_pct=1/9) # recorded only when they differ from these, so older runs still resume
+OPTIONAL_KEYS = dict(sched='step', tau=1., precision='fp32', crt_pct=1/9, deterministic=False) # recorded only when they differ from these, so older runs still resume
 
 def run_fingerprint(config:dict) -> dict:
     "What changes a run's results, from its config, as JSON would give it back"
@@ -518,15 +751,28 @@ def run_fingerprint(config:dict) -> dict:
     if config.get('world_size', 1) > 1: fp['world_size'] = config['world_size'] # a run of N processes resumes with N
     return json.loads(json.dumps(fp, default=str))
 
-def check_resume(out:Path, fingerprint:dict):
+def method_fingerprint(fingerprint:dict, # the run's (`run_fingerprint`)
+                       method:str, # a key of `METHODS`
+                       opts:dict|None=None # the run's method settings (`parse_opts`)
+                      ) -> dict:
+    "What changes one method's model: the run's fingerprint, the method, and the method's own settings; recorded in its model file and checkpoint"
+    fp = dict(fingerprint, method=method)
+    if METHODS[method].opts: fp['opts'] = method_opts(method, opts)
+    return json.loads(json.dumps(fp, default=str))
+
+def check_resume(out:Path, fingerprint:dict,
+                 resume:bool=True # False: refuse a folder that holds another run, for a run started without --resume
+                ):
     "Refuse to resume the run in `out` if it was recorded with other settings, naming what differs"
     f = Path(out)/'run.json'
     if not f.exists(): return
     old = json.loads(f.read_text())['fingerprint']
     def get(d, k): return d.get(k, 1) if k == 'world_size' else d.get(k, OPTIONAL_KEYS.get(k)) # a single process records none
     diff = [k for k in dict.fromkeys(list(fingerprint) + list(old) + ['world_size']) if get(old, k) != get(fingerprint, k)] # a setting back at its default differs too
-    if diff: raise ValueError(f"--resume: {out} holds a run with other settings: " + ', '.join(f"{k}={get(old, k)!r} (now {get(fingerprint, k)!r})" for k in diff)
-                              + "; resume with the same options, or pass a new --out")
+    what = ', '.join(f"{k}={get(old, k)!r} (now {get(fingerprint, k)!r})" for k in diff)
+    if diff and resume: raise ValueError(f"--resume: {out} holds a run with other settings: {what}; resume with the same options, or pass a new --out")
+    if diff: raise ValueError(f"{out} holds another run's files, with other settings: {what}; pass --resume with that run's options to continue it, "
+                              "or a new --out (or delete the folder) to start a new run")
 
 # %% ../nbs/05_train.ipynb #6e788424
 class RunLocked(RuntimeError): "Another bkd-train holds the output folder"
@@ -602,15 +848,19 @@ def _train_job(m:str, o:dict) -> dict:
     t0 = time.time()
     tl = TimeLimit(o['deadline'], max(o['epoch_s'], _JOB['epoch_s'])) if o['deadline'] else None
     if tl and not tl.fits(): return dict(stopped=True) # this call has made progress, and one more epoch would not end in time
+    if o['cfg'].get('deterministic'): set_deterministic()
     set_seed(o['seed'])
-    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'], size=o['size'])
+    dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'], size=o['size'],
+                  holdout=o['holdout'], holdout_file=o['holdout_file'])
     if m != o['methods'][0]: dls.n_inp # the sequential run built this batch (drawing augmentations) while training the methods before `m`
     n_classes,n_in = len(class_counts(dls)),dls.one_batch()[0].shape[1]
-    tmodel = load_bkd_model(o['teacher_file'], method_arch('ce', o['cfg']), n_classes, n_in) if METHODS[m].teacher else None
-    learn = train_method(m, dls, o['cfg'], o['out'], tmodel, o['resume'], L(tl) + L(o['cbs']), quiet=True)
+    tf = METHODS[m].teacher_from
+    tmodel = load_bkd_model(o['teacher_files'][tf], method_arch(tf, o['cfg']), n_classes, n_in) if METHODS[m].teacher else None
+    mfp = method_fingerprint(o['fp'], m, o['cfg'].get('opts'))
+    learn = train_method(m, dls, o['cfg'], o['out'], tmodel, o['resume'], L(tl) + L(o['cbs']), quiet=True, fingerprint=mfp)
     if tl: _JOB['epoch_s'] = max(_JOB['epoch_s'], tl.epoch_s)
     if tl and tl.stopped: return dict(stopped=True)
-    save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', method_arch(m, o['cfg']), n_classes, n_in, METHODS[m].normed)
+    save_bkd_model(learn.model, o['out']/'models'/f'{m}.pth', method_arch(m, o['cfg']), n_classes, n_in, METHODS[m].normed, dict(fingerprint=mfp))
     return dict(stopped=False, results=evaluate(learn), wall_s=round(time.time() - t0, 1))
 
 def _check_sendable(cbs, jobs):
@@ -669,7 +919,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             epochs:int|None=None, # epochs per method; default: the preset's
             preset:str='quick', # 'quick', 'paper', 'imagenet_lt' or 'inat', see `PRESETS`
             methods='ce,bkd', # comma-separated keys of `METHODS` (or a list)
-            teacher=None, # a `save_bkd_model` file to reuse as the CE teacher
+            teacher=None, # a `save_bkd_model` file to reuse as the CE teacher, or 'ce=FILE,la=FILE' to reuse the CE and LA models
             out='bkd_runs', # output folder
             seed:int=0, # seed of the subset and of training
             resume:bool=False, # continue from the checkpoints in `out`
@@ -688,7 +938,11 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
             lr:float|None=None, # base learning rate; default: the preset's (for its batch size)
             precision:str='auto', # 'auto' (bf16 or fp16 on a GPU, fp32 on a CPU), 'fp32', 'bf16' or 'fp16'
             compile:bool=False, # run the models through `torch.compile`
-            tau:float|None=None # τ of `tau_norm`; default: the preset's (1)
+            tau:float|None=None, # τ of `tau_norm`; default: the preset's (1)
+            opts=None, # the new methods' own settings, 'METHOD.NAME=VALUE,...' or `{method: {name: value}}` (see `parse_opts`)
+            holdout:int|None=None, # held-out images per class for fmnist and CIFAR (default 100; 20 for cifar100; 0: none)
+            holdout_file=None, # held-out split file for --dataset splits, in the format of --valid-file
+            deterministic:bool=False # deterministic GPU kernels (slower): a resumed GPU run then equals an uninterrupted one
            ) -> dict:
     "Train the CE teacher, then each method, on a long-tailed dataset; write results, table, plot and weights to `out`"
     t_start = time.time()
@@ -704,6 +958,9 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         if not (isinstance(tau, (int, float)) and math.isfinite(tau) and tau >= 0): raise ValueError(f"--tau is the power of the norm in tau_norm and must be a number >= 0 (got {tau})")
         cfg['tau'] = float(tau)
     cfg['teacher_arch'] = None if teacher_arch == cfg['arch'] else teacher_arch # one spelling for one run
+    if (p := parse_opts(opts)): cfg['opts'] = p
+    teachers = parse_teachers(teacher)
+    if holdout is not None and not (isinstance(holdout, int) and not isinstance(holdout, bool) and holdout >= 0): raise ValueError(f"--holdout is a number of images per class and must be a whole number >= 0 (got {holdout!r})")
     get_arch(cfg['arch'])
     if teacher_arch is not None: get_arch(teacher_arch)
     _check_size(dataset, size)
@@ -713,6 +970,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
     if bad: raise ValueError(f"unknown method(s) {', '.join(bad)}; choose from {', '.join(METHODS)}")
     if not methods: raise ValueError(f"--methods lists no method; choose from {', '.join(METHODS)}")
     if cfg['epochs'] < 1: raise ValueError(f"--epochs must be at least 1 (got {cfg['epochs']})")
+    if not (isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**32): raise ValueError(f"--seed must be a whole number from 0 to {2**32-1} (got {seed!r})")
     if cfg['bs'] < 1: raise ValueError(f"--bs must be at least 1 (got {cfg['bs']})")
     if not (isinstance(jobs, int) and jobs >= 1): raise ValueError(f"--jobs must be a whole number of processes, at least 1 (got {jobs})")
     if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0 and math.isfinite(time_limit)):
@@ -725,7 +983,7 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         if jobs > 1: raise ValueError("--jobs starts processes of its own; under torchrun the processes already train each method together: leave --jobs out")
         dev = setup_ddp(device)
         if cfg['bs'] % ddp_world_size(): raise ValueError(f"--bs {cfg['bs']} is the global batch and must split evenly over the {ddp_world_size()} processes; pass a multiple of {ddp_world_size()}")
-    cfg['precision'],cfg['compile'] = resolve_precision(precision, dev),bool(compile)
+    cfg['precision'],cfg['compile'],cfg['deterministic'] = resolve_precision(precision, dev),bool(compile),bool(deterministic)
     if jobs > 1 and dev.type == 'cpu': warnings.warn(f"--jobs {jobs} on a CPU: each process takes as many threads as one run ({torch.get_num_threads()}), "
                                                     f"so that the results equal --jobs 1's; they oversubscribe {os.cpu_count()} cores and are rarely faster")
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
@@ -733,13 +991,15 @@ def run_bkd(dataset:str='fmnist', # fmnist, cifar10, cifar100 or splits
         imb = 100 if imb is None else imb
         if not (isinstance(imb, (int, float)) and math.isfinite(imb) and imb >= 1): raise ValueError(f"--imb is the ratio of the largest to the smallest class and must be a number >= 1 (got {imb})")
     full = sum(paper_lr_mult(e, cfg['epochs'], cfg['warmup_pct']) == 1 for e in range(cfg['epochs']))
-    if cfg['sched'] == 'step' and full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch(s) at the full learning rate, so the models will learn little; use --epochs 8 or more")
-    if any(METHODS[m].teacher for m in methods) and teacher is None and 'ce' not in methods: methods = ['ce'] + methods
-    methods = sorted(dict.fromkeys(methods), key=lambda m: m != 'ce') # the teacher first
+    if cfg['sched'] == 'step' and full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch{'s' if full != 1 else ''} at the full learning rate, so the models will learn little; use --epochs 8 or more")
+    need = {METHODS[m].teacher_from for m in methods if METHODS[m].teacher} # the models other methods distil from or build on
+    methods = [t for t in ('ce', 'la') if t in need and t not in teachers and t not in methods] + methods
+    methods = sorted(dict.fromkeys(methods), key=lambda m: 0 if m == 'ce' else 1 if m in need else 2) # the teachers first
     if drw_pct is not None: drw_epoch(1, drw_pct) # checks the range
     out = Path(out)
     for o in (out, out/'models', out/'checkpoints'): on_rank0(_check_out, o)
-    o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, out=out, seed=seed, resume=resume,
+    o = AttrDict(dataset=dataset, imb=imb, cfg=cfg, preset=preset, methods=methods, teacher=teacher, teachers=teachers, need=need, out=out, seed=seed, resume=resume,
+                 holdout=holdout, holdout_file=holdout_file,
                  data=data, train_file=train_file, valid_file=valid_file, size=size, drw_pct=drw_pct, cbs=cbs, quiet=quiet, jobs=jobs,
                  deadline=None if time_limit is None else t_start + 60*time_limit, time_limit=time_limit, device=dev,
                  devices=[f'cuda:{i}' for i in range(torch.cuda.device_count())] if dev.type == 'cuda' and device in (None, 'cuda') else [str(dev)])
@@ -755,26 +1015,29 @@ def _run(o:AttrDict) -> dict:
     "The body of `run_bkd`, once the options `o` are checked and `o.out` is locked"
     cfg,out,methods,ws = o.cfg,o.out,o.methods,ddp_world_size()
     quiet = o.quiet or ddp_rank() != 0 # under DDP, rank 0 speaks for all
+    if cfg.get('deterministic'): set_deterministic()
     set_seed(o.seed)
-    with first_on_rank0(): dls = get_dls(o.dataset, o.imb, cfg['bs'] // ws, o.seed, o.data, o.train_file, o.valid_file, device=o.device, size=o.size) # a download happens once
+    with first_on_rank0(): dls = get_dls(o.dataset, o.imb, cfg['bs'] // ws, o.seed, o.data, o.train_file, o.valid_file, device=o.device, size=o.size,
+                                         holdout=o.holdout, holdout_file=o.holdout_file) # a download happens once
     counts = class_counts(dls)
     n_classes,n_in = len(counts),dls.one_batch()[0].shape[1]
     cfg.update(seed=o.seed, drw_pct=o.drw_pct)
-    tmodel = None if o.teacher is None else load_bkd_model(o.teacher, method_arch('ce', cfg), n_classes, n_in)
+    tmodels = {m: load_bkd_model(p, method_arch(m, cfg), n_classes, n_in) for m,p in o.teachers.items()} # the models to distil from, by method
     dev = torch.device(dls.device)
     where = describe_device(dev) + (f" × {ws} processes ({ddp_backend()})" if ws > 1 else '')
-    if not quiet: print(f"bkd-train: {o.dataset}-LT (IF={o.imb}, {int(counts.sum())} training images, {n_classes} classes), "
-                        f"{cfg['arch']}" + (f" (teacher {cfg['teacher_arch']})" if cfg['teacher_arch'] else '') + f", {cfg['epochs']} epochs, methods {', '.join(methods)}, on {where}")
+    if not quiet: print(f"bkd-train: {o.dataset}-LT (" + ('' if o.imb is None else f"IF={o.imb:g}, ") + f"{int(counts.sum())} training images, {n_classes} classes), "
+                        f"{cfg['arch']}" + (f" (teacher {cfg['teacher_arch']})" if cfg['teacher_arch'] else '') + f", {cfg['epochs']} epoch{'s' if cfg['epochs'] != 1 else ''}, methods {', '.join(methods)}, on {where}")
     if o.preset != 'quick' and dev.type != 'cuda' and ddp_rank() == 0:
-        n_train = sum(1 for m in methods if not (m == 'ce' and tmodel is not None))
+        n_train = sum(1 for m in methods if m not in tmodels)
         mins = estimate_minutes(dls, cfg, n_train)
-        warnings.warn(f"--preset {o.preset} is meant for a GPU, and none is available: expect about " + (f"{mins/60:.1f} hours" if mins >= 60 else f"{mins:.0f} minutes") + f" on {describe_device(dev)}")
+        warnings.warn(f"--preset {o.preset} is meant for a GPU, and none is available: expect about " + (f"{mins/60:.1f} hours" if mins >= 60 else f"{max(1, round(mins))} minute{'s' if round(mins) > 1 else ''}") + f" on {describe_device(dev)}")
     config = dict(dataset=o.dataset, imb=o.imb, preset=o.preset, methods=methods, out=str(out), teacher=None if o.teacher is None else str(o.teacher),
                   data=None if o.data is None else str(o.data), train_file=o.train_file, valid_file=o.valid_file, size=o.size,
                   n_train=int(counts.sum()), n_valid=len(dls.valid_ds), n_classes=n_classes, counts=counts.tolist(),
+                  n_holdout=len(holdout_dl(dls).dataset) if holdout_dl(dls) is not None else 0,
                   device=where, world_size=ws, backend=ddp_backend(), **cfg)
     fp = run_fingerprint(config)
-    if o.resume: on_rank0(check_resume, out, fp) # before anything is written
+    on_rank0(check_resume, out, fp, o.resume) # before anything is written
     config['drw_pct'] = {m: method_drw_pct(m, n_classes, o.drw_pct) for m in methods} # as each method ran
     results = dict(config=config, methods={}, wall_s={})
     old = rank0_value(json.loads((out/'results.json').read_text()) if o.resume and ddp_rank() == 0 and (out/'results.json').exists() else None)
@@ -793,23 +1056,24 @@ def _run(o:AttrDict) -> dict:
     todo,stopped = [],[]
     for m in methods:
         mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
-        if m == 'ce' and tmodel is not None:
-            learn = trained(tmodel)
-        elif o.resume and rank0_value(mf.exists()):
+        if m in tmodels:
+            learn = trained(tmodels[m])
+        elif o.resume and rank0_value(mf.exists() and bkd_model_meta(mf).get('fingerprint') == method_fingerprint(fp, m, cfg.get('opts'))): # trained with these settings
             learn,kept = trained(load_bkd_model(mf)),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
-        elif m != 'ce' and o.jobs > 1: todo.append(m); continue
+        elif m != 'ce' and m not in o.need and o.jobs > 1: todo.append(m); continue
         elif stopped or (tl and not tl.fits()): stopped.append(m); continue
         else:
             if not quiet: print(f"\n{m}: {METHODS[m].desc}")
-            learn = train_method(m, dls, cfg, out, tmodel if METHODS[m].teacher else None, o.resume, L(tl) + L(o.cbs), quiet)
+            mfp = method_fingerprint(fp, m, cfg.get('opts'))
+            learn = train_method(m, dls, cfg, out, tmodels.get(METHODS[m].teacher_from) if METHODS[m].teacher else None, o.resume, L(tl) + L(o.cbs), quiet, mfp)
             if tl and tl.stopped: stopped.append(m); continue
-            on_rank0(save_bkd_model, learn.model, mf, method_arch(m, cfg), n_classes, n_in, METHODS[m].normed)
-        if m == 'ce' and tmodel is None: tmodel = learn.model
+            on_rank0(save_bkd_model, learn.model, mf, method_arch(m, cfg), n_classes, n_in, METHODS[m].normed, dict(fingerprint=mfp))
+        if m in o.need and m not in tmodels: tmodels[m] = learn.model
         report(m, evaluate(learn), round(time.time() - t0, 1) if kept is None else kept)
     if todo and (stopped or (tl and not tl.fits())): stopped += todo # the next epoch would not end in time
     elif todo:
-        job = dict(o, out=out, teacher_file=o.teacher if o.teacher is not None else out/'models'/'ce.pth', epoch_s=tl.epoch_s if tl else 0.)
+        job = dict(o, out=out, fp=fp, teacher_files={t: o.teachers.get(t, out/'models'/f'{t}.pth') for t in o.need}, epoch_s=tl.epoch_s if tl else 0.)
         if not quiet: print(f"\n{', '.join(todo)}: training in {min(o.jobs, len(todo))} processes")
         def done(m, r):
             report(m, r['results'], r['wall_s'])
@@ -825,7 +1089,7 @@ def _run(o:AttrDict) -> dict:
 # %% ../nbs/05_train.ipynb #e78615ed
 def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same run with different seeds
               ) -> dict:
-    "One record for several seeds: per method, the mean and std of every accuracy, and the per-seed results"
+    "One record for several seeds: per method (and `METHOD+ph`, its post-hoc adjusted results), the mean and std of every accuracy, and the per-seed results"
     seeds = [r['config']['seed'] for r in runs]
     if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
     methods = list(runs[0]['methods'])
@@ -838,14 +1102,17 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
         v = np.array([np.nan if o is None else o for o in vals], dtype=float)
         return None if np.isnan(v).all() else float(f(v))
     res = dict(config={k: v for k,v in runs[0]['config'].items() if k not in ('seed', 'out')}, seeds=seeds, methods={}, std={}, per_seed={}, wall_s={})
-    for m in methods:
-        rs = [r['methods'][m] for r in runs]
-        res['methods'][m] = {k: stat(np.mean, [o[k] for o in rs]) for k in COLS}
-        res['std'][m] = {k: stat(np.std, [o[k] for o in rs]) for k in COLS}
+    keys = COLS + ('holdout',)
+    def add(name, rs, extra=()):
+        res['methods'][name] = {k: stat(np.mean, [o.get(k) for o in rs]) for k in keys}
+        res['std'][name] = {k: stat(np.std, [o.get(k) for o in rs]) for k in keys}
         pc = np.array([[np.nan if v is None else v for v in o['per_class']] for o in rs], dtype=float) # null: a class without test images
-        res['methods'][m]['per_class'],res['std'][m]['per_class'] = pc.mean(0).tolist(),pc.std(0).tolist()
-        res['per_seed'][m] = {k: [o[k] for o in rs] for k in COLS + ('per_class',)}
+        res['methods'][name]['per_class'],res['std'][name]['per_class'] = pc.mean(0).tolist(),pc.std(0).tolist()
+        res['per_seed'][name] = {k: [o.get(k) for o in rs] for k in keys + ('per_class',) + tuple(extra)}
+    for m in methods:
+        add(m, [r['methods'][m] for r in runs])
         res['wall_s'][m] = [r['wall_s'][m] for r in runs]
+        if all(isinstance(r['methods'][m].get('posthoc'), dict) for r in runs): add(f'{m}+ph', [r['methods'][m]['posthoc'] for r in runs], ('delta',))
     return res
 
 # %% ../nbs/05_train.ipynb #516d7add
@@ -859,8 +1126,8 @@ def bkd_train(
     lr:float=None, # base learning rate (default: the preset's: 0.1 for a batch of 128, 0.2 for 512 in imagenet_lt and inat); scale it with --bs
     epochs:int=None, # epochs per method (default: the preset's); crt trains a ninth of them (a third with inat), tau_norm none
     preset:str='quick', # quick: ResNet-8, 16 epochs, within 10 minutes on 2 CPU cores; paper: ResNet-32, 200 epochs, for a GPU; imagenet_lt: ResNeXt-50, 90 epochs, cosine; inat: ResNet-50, 90 epochs, cosine
-    methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal, ce_cbs, crt, tau_norm. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule; ce_cbs is class-balanced sampling; crt and tau_norm build on the CE model (Kang et al. 2020)
-    teacher:str=None, # a teacher model file (out/models/ce.pth) to reuse instead of training one
+    methods:str='ce,bkd', # comma-separated: ce, kd, kd_drw, bkd, ce_drw, ldam_drw, la, bs, focal, ce_cbs, crt, tau_norm, bkd_la, bkd_tau, la_kd. kd is vanilla KD; kd_drw and focal (gamma=1) are the official code's baselines, with CE weights on BKD's schedule; ce_cbs is class-balanced sampling; crt and tau_norm build on the CE model (Kang et al. 2020)
+    teacher:str=None, # a teacher model file (out/models/ce.pth) to reuse instead of training one, or ce=FILE,la=FILE (la_kd distils from la)
     out:str='bkd_runs', # output folder for results.json, results.md, per_class.png and models/
     seed:int=0, # random seed of the subset and of training
     resume:store_true=False, # continue an interrupted run in --out from its last finished epoch
@@ -876,12 +1143,21 @@ def bkd_train(
     precision:str='auto', # auto: bf16 (or fp16) mixed precision on a GPU, fp32 on a CPU; or fp32, bf16, fp16
     compile:store_true=False, # run student and teacher through torch.compile (pays off on long GPU runs)
     tau:float=None, # the power tau of tau_norm (default 1)
+    opts:str=None, # settings of bkd_la, bkd_tau and la_kd as METHOD.NAME=VALUE,... e.g. la_kd.a=0.5,bkd_tau.tau=1.5 (see the method table)
+    holdout:int=None, # held-out images per class, drawn from the training images the subset leaves out (default 100; 20 for cifar100; 0: none)
+    holdout_file:str=None, # held-out split file for --dataset splits: post-hoc adjustment and held-out accuracy
+    deterministic:store_true=False, # deterministic cuDNN/cuBLAS kernels (slower on a GPU), so that --resume repeats an uninterrupted GPU run bit for bit
 ):
     "Train a CE teacher and a BKD student (and baselines) on long-tailed data; write a table, a plot and the weights"
+    warnings.formatwarning = lambda msg, cat, *args, **kwargs: f"bkd-train: warning: {msg}\n" # plain messages, without a source line
+    if int(os.environ.get('RANK', 0)) != 0: warnings.simplefilter('ignore') # under torchrun, rank 0 speaks for all
     try: res = run_bkd(dataset, imb, arch, epochs, preset, methods, teacher, out, seed, resume, data, train_file, valid_file, bs, drw_pct,
                        wait=wait, jobs=jobs, time_limit=time_limit, device=device, teacher_arch=teacher_arch, size=size, lr=lr,
-                       precision=precision, compile=compile, tau=tau)
-    except (ValueError, FileNotFoundError, PermissionError, ImportError, RunLocked) as e: sys.exit(f"bkd-train: error: {e}")
+                       precision=precision, compile=compile, tau=tau, opts=opts, holdout=holdout, holdout_file=holdout_file, deterministic=deterministic)
+    except (ValueError, TypeError, OSError, ImportError, FloatingPointError, RunLocked) as e: sys.exit(f"bkd-train: error: {str(e).split(chr(9))[-1]}") # without fastai's "Exception occured in ..." line
+    except KeyboardInterrupt:
+        print(f"\nbkd-train: interrupted; every finished epoch is checkpointed in {out}: run the same command with --resume to go on", file=sys.stderr)
+        sys.exit(130)
     finally:
         if ddp_backend() is not None: torch.distributed.destroy_process_group() # under torchrun: leave the process group
     if 'stopped' in res: sys.exit(3)

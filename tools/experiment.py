@@ -21,18 +21,38 @@ def main(argv=None):
     p.add_argument('--seeds', default='0')
     p.add_argument('--runs', default='runs', help='folder of the per-seed bkd-train output folders')
     p.add_argument('--json', required=True, help='the merged results file to write')
+    p.add_argument('--opts', default=None, help="settings of bkd_la, bkd_tau and la_kd, as bkd-train's --opts")
+    p.add_argument('--opts-from', default=None, help="the settings tools/sweep.py chose, from its JSON (instead of --opts)")
+    p.add_argument('--data', default=None, help="the dataset folder, as bkd-train's --data")
+    p.add_argument('--bs', type=int, default=None, help="batch size, as bkd-train's --bs")
+    p.add_argument('--holdout', type=int, default=None, help="held-out images per class, as bkd-train's --holdout")
+    p.add_argument('--time-limit', type=float, default=None, help='minutes for the whole call; a later call with the same arguments resumes')
+    p.add_argument('--report-only', action='store_true', help='train nothing: merge the methods that every seed folder has finished')
     a = p.parse_args(argv)
     import torch
     from bkd_fastai.train import run_bkd, merge_runs, save_json, describe_device, results_table
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
+    t_start = time.time()
+    if a.opts_from: a.opts = json.loads(Path(a.opts_from).read_text())['opts'] or None
     runs, cmds = [], []
     for s in [int(o) for o in a.seeds.split(',')]:
         out = Path(a.runs)/f'{a.dataset}_if{imb}_s{s}'
-        cmds.append(f'bkd-train --dataset {a.dataset} --imb {imb} --arch {a.arch} --epochs {a.epochs} --methods {a.methods} --seed {s} --out {out} --resume')
+        extra = (f' --opts {a.opts}' if a.opts else '') + (f' --holdout {a.holdout}' if a.holdout is not None else '') + (f' --data {a.data}' if a.data else '') + (f' --bs {a.bs}' if a.bs else '')
+        cmds.append(f'bkd-train --dataset {a.dataset} --imb {imb} --arch {a.arch} --epochs {a.epochs} --methods {a.methods} --seed {s} --out {out} --resume' + extra)
         t = time.time()
-        r = run_bkd(a.dataset, imb=imb, arch=a.arch, epochs=a.epochs, methods=a.methods, seed=s, out=out, resume=True, quiet=True)
+        left = None if a.time_limit is None else a.time_limit - (time.time() - t_start)/60
+        if left is not None and left <= 0: sys.exit(f'--time-limit {a.time_limit:g} min: stopped before seed {s}; run the same command again to go on')
+        if a.report_only:
+            runs.append(json.loads((out/'results.json').read_text())); continue
+        r = run_bkd(a.dataset, imb=imb, arch=a.arch, epochs=a.epochs, methods=a.methods, seed=s, out=out, resume=True, quiet=True,
+                    opts=a.opts, holdout=a.holdout, time_limit=left, data=a.data, bs=a.bs)
+        if 'stopped' in r: sys.exit(r['stopped'])
         print(f"{a.dataset} IF={imb} seed {s}: {time.time()-t:.0f}s; per method: {r['wall_s']}", flush=True)
         runs.append(r)
+    if a.report_only: # the methods every seed has finished, in the order asked for
+        done = [m for m in a.methods.split(',') if all(m in r['methods'] for r in runs)]
+        for r in runs: r['methods'],r['wall_s'] = {m: r['methods'][m] for m in done},{m: r['wall_s'][m] for m in done}
+        print(f"finished in every seed: {', '.join(done)}; not yet: {', '.join(m for m in a.methods.split(',') if m not in done) or 'none'}")
     res = merge_runs(runs)
     dev = res['config']['device']
     res.update(command='python ' + ' '.join(shlex.quote(o) for o in ['tools/experiment.py'] + (argv if argv is not None else sys.argv[1:])),

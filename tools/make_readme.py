@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """Write README.md from nbs/index.ipynb without Quarto (nbdev-readme needs it).
 
+Links to other notebooks become links to their pages on the docs site (`Documentation` in pyproject.toml), and links to
+other files links to GitHub, so that they work on GitHub, on PyPI and in a wheel alike.
+
 Usage: python tools/make_readme.py [--check]
 With --check it writes nothing and exits 1 if README.md differs from what the notebook gives.
 """
@@ -10,9 +13,24 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[1]
 HEADER = '<!-- WARNING: generated from nbs/index.ipynb by `python tools/make_readme.py`; edit the notebook, not this file. -->\n\n'
 
+def _cfg():
+    from nbdev.config import get_config # offline: reads pyproject.toml
+    cfg = get_config(root)
+    return (cfg.doc_host + cfg.doc_baseurl).rstrip('/'), f'{cfg.git_url}/{{}}/{cfg.branch}/nbs/'
+
+def _link(m):
+    "A link relative to nbs/ as one that works wherever the README is read: a page on the docs site, else the file on GitHub"
+    text,path,frag = m.group(1),m.group(2),m.group(3) or ''
+    doc_url,gh = _cfg()
+    if text.startswith('!'): return f"{text}({gh.format('raw')}{path}{frag})" # an image
+    if not re.search(r'\.(?:ipynb|qmd)$', path): return f"{text}({gh.format('blob')}{path}{frag})"
+    from nbdev.config import nbpath2html # how nbdev names pages: 06_bench.ipynb -> bench.html
+    page = nbpath2html(path).as_posix()
+    return f"{text}({doc_url}/{'' if page == 'index.html' else page}{frag})"
+
 def _relink(md):
-    "Links in nbs/index.ipynb are relative to nbs/ (so they work on the docs site); the README sits one folder up"
-    return re.sub(r'\]\((?!https?://|#|/|mailto:)([^)\s]+)\)', r'](nbs/\1)', md)
+    "Links in nbs/index.ipynb are relative to nbs/ (so they work on the docs site); in the README they point to the docs site or to GitHub"
+    return re.sub(r'(!?\[[^\]]*\])\((?!https?://|#|/|mailto:)([^)\s#]+)(#[^)\s]*)?\)', _link, md)
 
 def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
 
