@@ -571,6 +571,8 @@ def split_file_dls(root, # dataset root
     n_classes = max(tl) + 1
     absent = sorted(set(range(n_classes)) - set(tl))
     if absent: raise ValueError(f"classes {absent[:10]} have no training images; BKD needs a count for every class: number the classes of {train_file} 0 to C-1 without gaps")
+    if holdout_file is not None and (both := sorted(set(splits[2][1]) & set(tf))):
+        raise ValueError(f"{len(both)} images of the held-out file {holdout_file} are training images in {train_file}, e.g. {[str(o) for o in both[:3]]}; a held-out set must be disjoint from training")
     _check_labels([f for _,fs,_ in splits for f in fs], [l for _,_,ls in splits for l in ls], [str(n) for n,fs,_ in splits for _ in fs])
     jit = [Brightness(jitter), Contrast(jitter), Saturation(jitter)] if jitter else []
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(range(n_classes)))),

@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #75e3f3a6
 from __future__ import annotations
-import contextlib, errno, json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
+import contextlib, errno, gc, json, math, multiprocessing, os, pickle, random, signal, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable, NamedTuple
 from contextlib import contextmanager
@@ -436,7 +436,10 @@ class EpochLines(Callback):
         if self.widths is None: self.widths = [max(8, len(c)) for c in cells] # fastprogress's table layout
         print('  '.join(c.ljust(w) for c,w in zip(cells, self.widths)).rstrip(), flush=True)
     def after_fit(self):
-        if hasattr(self, 'old'): self.learn.logger = self.old; del self.old
+        if not hasattr(self, 'old'): return
+        for cb in self.learn.cbs: # a `CSVLogger` restores what it found, `_write`, after us: point it past us
+            if getattr(cb, 'old_logger', None) == self._write: cb.old_logger = self.old
+        self.learn.logger = self.old; del self.old
 
 @contextmanager
 def console_bars(learn:Learner, # the learner about to fit
@@ -477,7 +480,7 @@ def recipe_learner(dls:DataLoaders, # classification data
     o = AttrDict(cfg, **method_opts(method, cfg.get('opts')), teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
     seed_dls(dls, cfg['seed'])
     model = m.init(o) if m.init else get_arch(arch)(len(counts), n_in, m.normed)
-    if m.sampler: dls = DataLoaders(class_balanced_dl(dls.train, counts), *dls.loaders[1:], path=dls.path, device=dls.device) # the validation and held-out loaders as they were
+    if m.sampler: dls = type(dls)(class_balanced_dl(dls.train, counts), *dls.loaders[1:], path=dls.path, device=dls.device) # `TensorDataLoaders` stays one, for `test_dl` and `predict` # the validation and held-out loaders as they were
     if teacher is not None and torch.device(dls.device or 'cpu').type == 'cuda': teacher.to(memory_format=torch.channels_last)
     if (r := ddp_rank() or (rank_distrib() if num_distrib() > 1 else 0)): set_seed(cfg['seed'] + 10_000*r) # under DDP the model starts the same on every process, and each draws its own augmentations
     learn = Learner(dls, model, loss_func=m.loss(o), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
@@ -519,7 +522,7 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
         hist = Path(out)/'history'/f'{method}.csv' # the epoch table, kept for curves.png
         if ddp_rank() == 0:
             hist.parent.mkdir(parents=True, exist_ok=True)
-            learn.add_cb(CSVLogger(hist.relative_to(learn.path) if hist.is_relative_to(learn.path) else hist, append=start > 0 and hist.exists()))
+            ctx.append(learn.added_cbs(CSVLogger(hist.relative_to(learn.path) if hist.is_relative_to(learn.path) else hist, append=start > 0 and hist.exists()))) # for this fit only
         if st is not None and 'scaler' in st: ctx.append(learn.added_cbs(RestoreScaler(st['scaler'])))
         with ContextManagers(ctx): learn.fit(cfg['epochs'], start_epoch=start)
     return learn
@@ -547,9 +550,9 @@ def choose_delta(probs:Tensor, # (N,C) held-out probabilities
                  counts, # training images per class
                  deltas=PH_DELTAS # the δ to try
                 ) -> tuple:
-    "The δ of `deltas` with the best held-out `balanced_accuracy` (ties: the smallest |δ|), and that accuracy"
+    "The δ of `deltas` with the best held-out `balanced_accuracy` (ties: the smallest |δ|, then the positive one), and that accuracy"
     accs = [balanced_accuracy(posthoc_adjust(probs, counts, d), targs, len(counts)) for d in deltas]
-    best = max(range(len(deltas)), key=lambda j: (round(accs[j], 9), -abs(deltas[j])))
+    best = max(range(len(deltas)), key=lambda j: (round(accs[j], 9), -abs(deltas[j]), deltas[j] >= 0))
     return deltas[best],accs[best]
 
 # %% ../nbs/05_train.ipynb #34c09a25
@@ -662,7 +665,7 @@ def atomic_write_all(writers:dict # {destination: a function that writes the fil
                 if e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {dest}; free space and run again with --resume") from None
                 raise
             except RuntimeError as e: # torch.save reports a full disk this way
-                if 'write' in str(e).lower(): raise OSError(errno.ENOSPC, f"could not write {dest} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
+                if 'file write failed' in str(e): raise OSError(errno.ENOSPC, f"could not write {dest} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
                 raise
         for dest,tmp in tmps.items(): os.replace(tmp, dest)
     finally:
@@ -710,7 +713,8 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
             device=None, # training device; default: the GPU if there is one
             size:int|None=None, # image side for 'splits' (default 224)
             holdout:int|None=None, # held-out images per class for fmnist and CIFAR (default: 100; 20 for cifar100; 0: none)
-            holdout_file=None # held-out split file, for 'splits'
+            holdout_file=None, # held-out split file, for 'splits'
+            num_workers:int|None=None # loader processes for 'splits' (default: fastai's, one per core up to 16)
            ) -> DataLoaders:
     "The `DataLoaders` of `dataset` at imbalance `imb`"
     if dataset not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
@@ -722,7 +726,8 @@ def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
     if data is None or train_file is None or valid_file is None:
         raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
     inat = str(train_file).lower().endswith('.json') # iNaturalist 2018: classifier-balancing's iNaturalist transforms, without colour jitter
-    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, holdout_file=holdout_file, **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))
+    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, holdout_file=holdout_file, **({} if num_workers is None else dict(num_workers=num_workers)),
+                          **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))
 
 # %% ../nbs/05_train.ipynb #2e47270d
 def estimate_minutes(dls, cfg, n_methods:int) -> float:
@@ -851,7 +856,7 @@ def _train_job(m:str, o:dict) -> dict:
     if o['cfg'].get('deterministic'): set_deterministic()
     set_seed(o['seed'])
     dls = get_dls(o['dataset'], o['imb'], o['cfg']['bs'], o['seed'], o['data'], o['train_file'], o['valid_file'], device=_JOB['device'], size=o['size'],
-                  holdout=o['holdout'], holdout_file=o['holdout_file'])
+                  holdout=o['holdout'], holdout_file=o['holdout_file'], num_workers=o.get('job_workers'))
     if m != o['methods'][0]: dls.n_inp # the sequential run built this batch (drawing augmentations) while training the methods before `m`
     n_classes,n_in = len(class_counts(dls)),dls.one_batch()[0].shape[1]
     tf = METHODS[m].teacher_from
@@ -1052,14 +1057,15 @@ def _run(o:AttrDict) -> dict:
         results['methods'][m],results['wall_s'][m] = res,wall_s
         for k in ('methods', 'wall_s'): results[k] = {m: results[k][m] for m in config['methods'] if m in results[k]} # in the run's order
         on_rank0(write_reports, results, out, vocab)
-    def trained(model): return Learner(dls, model, loss_func=CrossEntropyLossFlat(), cbs=precision_cbs(cfg, dls.device)) # to evaluate as a model just trained is
+    def trained(model, m): # to evaluate as a model just trained is: with the method's own loss, whose activation gives the probabilities (LDAM's scaled cosines)
+        return Learner(dls, model, loss_func=METHODS[m].loss(AttrDict(cfg, **method_opts(m, cfg.get('opts')), counts=counts)), cbs=precision_cbs(cfg, dls.device))
     todo,stopped = [],[]
     for m in methods:
         mf,t0,kept = out/'models'/f'{m}.pth',time.time(),None
         if m in tmodels:
-            learn = trained(tmodels[m])
+            learn = trained(tmodels[m], m)
         elif o.resume and rank0_value(mf.exists() and bkd_model_meta(mf).get('fingerprint') == method_fingerprint(fp, m, cfg.get('opts'))): # trained with these settings
-            learn,kept = trained(load_bkd_model(mf)),results['wall_s'].get(m) # its training time
+            learn,kept = trained(load_bkd_model(mf), m),results['wall_s'].get(m) # its training time
             if not quiet: print(f"{m}: already trained, evaluating {mf}")
         elif m != 'ce' and m not in o.need and o.jobs > 1: todo.append(m); continue
         elif stopped or (tl and not tl.fits()): stopped.append(m); continue
@@ -1073,7 +1079,11 @@ def _run(o:AttrDict) -> dict:
         report(m, evaluate(learn), round(time.time() - t0, 1) if kept is None else kept)
     if todo and (stopped or (tl and not tl.fits())): stopped += todo # the next epoch would not end in time
     elif todo:
-        job = dict(o, out=out, fp=fp, teacher_files={t: o.teachers.get(t, out/'models'/f'{t}.pth') for t in o.need}, epoch_s=tl.epoch_s if tl else 0.)
+        tmodels.clear(); learn = None # the parent needs no model while the jobs train: free its memory first
+        gc.collect()
+        if dev.type == 'cuda': torch.cuda.empty_cache()
+        n_jobs = min(o.jobs, len(todo))
+        job = dict(o, out=out, fp=fp, job_workers=max(1, min(16, (os.cpu_count() or 1) // n_jobs)), teacher_files={t: o.teachers.get(t, out/'models'/f'{t}.pth') for t in o.need}, epoch_s=tl.epoch_s if tl else 0.)
         if not quiet: print(f"\n{', '.join(todo)}: training in {min(o.jobs, len(todo))} processes")
         def done(m, r):
             report(m, r['results'], r['wall_s'])
@@ -1094,7 +1104,7 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
     if len(set(seeds)) != len(seeds): raise ValueError(f"runs must have distinct seeds, got {seeds}")
     methods = list(runs[0]['methods'])
     if any(list(r['methods']) != methods for r in runs): raise ValueError("runs must train the same methods")
-    same = ('dataset', 'imb', 'arch', 'teacher_arch', 'size', 'epochs', 'preset', 'counts', 'drw_pct', 'bs', 'lr', 'world_size', 'sched', 'tau', 'precision', 'crt_pct')
+    same = ('dataset', 'imb', 'arch', 'teacher_arch', 'size', 'epochs', 'preset', 'counts', 'drw_pct', 'bs', 'lr', 'world_size', 'sched', 'tau', 'precision', 'crt_pct', 'opts', 'n_holdout')
     def get(r, k): return r['config'].get(k, OPTIONAL_KEYS.get(k)) # runs recorded before a setting existed have its default
     diff = [k for k in same if any(get(r, k) != get(runs[0], k) for r in runs)]
     if diff: raise ValueError(f"runs differ in {', '.join(diff)}: only seeds of one run can be merged")

@@ -176,7 +176,7 @@ fi
 
 RUN=runs/gpu_check_fmnist_if100_s0
 if [ $SMOKE = 1 ]; then
-  TEST_ARGS=('nbs/0[01]_*.ipynb'); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
+  TEST_ARGS=('nbs/0[01]_*.ipynb' --timing); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
   RUN=$OUT/.run; TRAIN_ARGS=(--arch resnet8 --epochs 1)
   LARGE_ARGS=(--arch resnet8 --size 32 --epochs 1 --bs 32); LOAD_ARGS=(--arch resnet8 --size 32 --bs 32 --n-batches 1); FAKE_ARGS="n_max=20, size=48"
   FLOORS=(30 30 60 60) # test bench large experiment, in seconds

@@ -64,7 +64,7 @@ PY
 say "wheels: $(ls "$TREE/.whl" | wc -l) in $TREE/.whl"
 
 # 3. the working tree as it travels, and the carried data
-git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -C "$TREE" -xf - || { say "tree: FAILED to copy"; exit 1; }
+git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - 2> /dev/null | tar -C "$TREE" -xf - || { say "tree: FAILED to copy"; exit 1; } # a deleted tracked file does not travel
 mkdir "$TREE/.carried_data" && cp "$FMNIST_SRC"/{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz "$TREE/.carried_data/" || { say "data: FAILED to copy from $FMNIST_SRC"; exit 1; }
 say "tree: $(du -sh "$TREE" | cut -f1) in $TREE, data in $TREE/.carried_data"
 
