@@ -1141,7 +1141,7 @@ def bkd_train(
     out:str='bkd_runs', # output folder for results.json, results.md, per_class.png and models/
     seed:int=0, # random seed of the subset and of training
     resume:store_true=False, # continue an interrupted run in --out from its last finished epoch
-    data:str=None, # dataset folder (default: the apt package or untar_data); the root for --dataset splits
+    data:str=None, # dataset folder (default for fmnist: $BKD_DATA, the apt package, or a download; for CIFAR: untar_data); the root for --dataset splits
     train_file:str=None, # training split file, for --dataset splits
     valid_file:str=None, # validation split file, for --dataset splits
     bs:int=None, # batch size (default: the preset's: 128, or 512 in imagenet_lt and inat); under torchrun, the global batch, split over the processes
