@@ -14,8 +14,8 @@ from fastcore.all import *
 
 # %% auto #0
 __all__ = ['ARCHS', 'PadShortcut', 'BasicBlock', 'NormedLinear', 'CifarResNet', 'resnet20', 'resnet32', 'resnet44', 'resnet56',
-           'resnet110', 'resnet8', 'adapt_backbone', 'torchvision_arch', 'timm_arch', 'get_arch', 'atomic_write',
-           'save_bkd_model', 'read_torch_file', 'load_bkd_model', 'bkd_model_meta']
+           'resnet110', 'resnet8', 'adapt_backbone', 'torchvision_arch', 'timm_arch', 'get_arch', 'atomic_write_all',
+           'atomic_write', 'save_bkd_model', 'read_torch_file', 'load_bkd_model', 'bkd_model_meta']
 
 # %% ../nbs/04_models.ipynb #a4625c26
 class PadShortcut(nn.Module):
@@ -198,23 +198,33 @@ def _umask() -> int:
     try: return int(next(l for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('Umask:')).split()[1], 8)
     except (OSError, StopIteration): u = os.umask(0o022); os.umask(u); return u
 
+def atomic_write_all(writers:dict # {destination: a function that writes the file at the temporary path it is given}
+                    ):
+    "Write every file through a uniquely named temporary file beside it, then rename them all into place: a failure (a full disk) replaces none, and no temporary file outlives it"
+    tmps = {}
+    try:
+        for fname,write in writers.items():
+            fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
+            fd,tmp = tempfile.mkstemp(dir=fname.parent, prefix=f'.{fname.name}.', suffix='.tmp')
+            os.close(fd); tmps[fname] = Path(tmp)
+            try: write(Path(tmp))
+            except OSError as e:
+                if e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {fname}; free space and run again with --resume") from None
+                raise
+            except RuntimeError as e:
+                if 'file write failed' in str(e): # how torch.save reports a full disk
+                    raise OSError(errno.ENOSPC, f"could not write {fname} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
+                raise
+            os.chmod(tmp, fname.stat().st_mode & 0o777 if fname.exists() else 0o666 & ~_umask()) # not mkstemp's 0600
+        for fname,tmp in tmps.items(): os.replace(tmp, fname)
+    finally:
+        for tmp in tmps.values(): tmp.unlink(missing_ok=True)
+
 def atomic_write(fname, # destination
                  write # called with the temporary path to write
                 ):
     "Write `fname` through a uniquely named temporary file beside it and an atomic rename; no temporary file outlives an error"
-    fname = Path(fname); fname.parent.mkdir(parents=True, exist_ok=True)
-    fd,tmp = tempfile.mkstemp(dir=fname.parent, prefix=f'.{fname.name}.', suffix='.tmp')
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, fname.stat().st_mode & 0o777 if fname.exists() else 0o666 & ~_umask()) # not mkstemp's 0600
-        os.replace(tmp, fname)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError) and e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {fname}; free space and run again with --resume") from None
-        if isinstance(e, RuntimeError) and 'file write failed' in str(e): # how torch.save reports a full disk
-            raise OSError(errno.ENOSPC, f"could not write {fname} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
-        raise
+    atomic_write_all({fname: write})
 
 # %% ../nbs/04_models.ipynb #4ace50c1
 def save_bkd_model(model:nn.Module, fname, # the model and its file

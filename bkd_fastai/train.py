@@ -40,9 +40,9 @@ __all__ = ['SCHEDS', 'PRESETS', 'DATASETS', 'METHODS', 'PRECISIONS', 'PH_DELTAS'
            'precision_cbs', 'SyncFreeProgress', 'DeviceLosses', 'CompileModels', 'FiniteLoss', 'EpochLines',
            'console_bars', 'recipe_opt_func', 'seed_dls', 'recipe_learner', 'train_method', 'balanced_accuracy',
            'posthoc_adjust', 'choose_delta', 'evaluate', 'with_posthoc', 'results_table', 'plot_curves',
-           'write_reports', 'atomic_write_all', 'describe_device', 'parse_teachers', 'get_dls', 'estimate_minutes',
-           'run_fingerprint', 'method_fingerprint', 'check_resume', 'RunLocked', 'run_lock', 'clean_stale_tmp',
-           'TimeLimit', 'run_jobs', 'run_bkd', 'merge_runs', 'bkd_train']
+           'write_reports', 'describe_device', 'parse_teachers', 'get_dls', 'estimate_minutes', 'run_fingerprint',
+           'method_fingerprint', 'check_resume', 'RunLocked', 'run_lock', 'clean_stale_tmp', 'TimeLimit', 'run_jobs',
+           'run_bkd', 'merge_runs', 'bkd_train']
 
 # %% ../nbs/05_train.ipynb #175aa2e3
 def warmup_epochs(n_epoch:int, # epochs in the fit
@@ -480,7 +480,7 @@ def recipe_learner(dls:DataLoaders, # classification data
     o = AttrDict(cfg, **method_opts(method, cfg.get('opts')), teacher=teacher, counts=counts, drw_pct=method_drw_pct(method, len(counts), cfg['drw_pct']))
     seed_dls(dls, cfg['seed'])
     model = m.init(o) if m.init else get_arch(arch)(len(counts), n_in, m.normed)
-    if m.sampler: dls = type(dls)(class_balanced_dl(dls.train, counts), *dls.loaders[1:], path=dls.path, device=dls.device) # `TensorDataLoaders` stays one, for `test_dl` and `predict` # the validation and held-out loaders as they were
+    if m.sampler: dls = type(dls)(class_balanced_dl(dls.train, counts), *dls.loaders[1:], path=dls.path, device=dls.device) # the validation and held-out loaders as they were; `TensorDataLoaders` stays one, for `test_dl` and `predict`
     if teacher is not None and torch.device(dls.device or 'cpu').type == 'cuda': teacher.to(memory_format=torch.channels_last)
     if (r := ddp_rank() or (rank_distrib() if num_distrib() > 1 else 0)): set_seed(cfg['seed'] + 10_000*r) # under DDP the model starts the same on every process, and each draws its own augmentations
     learn = Learner(dls, model, loss_func=m.loss(o), opt_func=recipe_opt_func(cfg['mom']), lr=cfg['lr'], wd=cfg['wd'], wd_bn_bias=True,
@@ -651,25 +651,6 @@ def write_reports(results:dict, out:Path, vocab=None):
     try: atomic_write_all(writers)
     finally:
         for f in figs: plt.close(f)
-
-def atomic_write_all(writers:dict # {destination: a function that writes the file at the path it is given}
-                    ):
-    "Write every file to a temporary name first, then rename them all into place: a failure (a full disk) changes none"
-    tmps = {}
-    try:
-        for dest,w in writers.items():
-            tmp = Path(dest).with_name(f'.{Path(dest).name}.{os.getpid()}.tmp')
-            tmps[dest] = tmp
-            try: w(tmp)
-            except OSError as e:
-                if e.errno == errno.ENOSPC: raise OSError(errno.ENOSPC, f"no space left writing {dest}; free space and run again with --resume") from None
-                raise
-            except RuntimeError as e: # torch.save reports a full disk this way
-                if 'file write failed' in str(e): raise OSError(errno.ENOSPC, f"could not write {dest} ({str(e).splitlines()[0][:80]}); free space and run again with --resume") from None
-                raise
-        for dest,tmp in tmps.items(): os.replace(tmp, dest)
-    finally:
-        for tmp in tmps.values(): tmp.unlink(missing_ok=True)
 
 # %% ../nbs/05_train.ipynb #ccbff0a4
 def describe_device(device) -> str:
