@@ -6,7 +6,7 @@ Docs: https://bkd-fastai.github.io/bkd_fastai/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #23c20ec8
 from __future__ import annotations
-import gzip, json, os, struct, warnings
+import gzip, json, math, os, struct, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -17,11 +17,39 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['HOLDOUT_STREAM', 'FMNIST_FILES', 'FMNIST_URL', 'FMNIST_APT', 'FMNIST_CLASSES', 'SHOT_COLORS', 'SHOT_THRESHOLDS',
-           'CIFAR_PICKLES', 'INAT18_STATS', 'lt_counts', 'long_tail_subset', 'holdout_subset', 'ImageTensorDataset',
-           'TensorImageDL', 'PadCropFlip', 'TensorDataLoaders', 'tensor_dls', 'holdout_dl', 'read_idx', 'fmnist_path',
-           'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts', 'shot_group', 'plot_class_counts',
-           'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder', 'cifar_lt_dls', 'read_split_file',
-           'ResizeCenterCrop', 'SplitItem', 'split_file_dls']
+           'CIFAR_PICKLES', 'INAT18_STATS', 'DATASETS', 'check_number', 'check_choice', 'lt_counts', 'long_tail_subset',
+           'holdout_subset', 'ImageTensorDataset', 'TensorImageDL', 'PadCropFlip', 'TensorDataLoaders', 'tensor_dls',
+           'holdout_dl', 'read_idx', 'fmnist_path', 'load_fmnist', 'PILPadCropFlip', 'fmnist_lt_dls', 'class_counts',
+           'shot_group', 'plot_class_counts', 'cifar_pickle_dir', 'load_cifar_pickles', 'load_image_folder',
+           'cifar_lt_dls', 'read_split_file', 'ResizeCenterCrop', 'SplitItem', 'split_file_dls',
+           'WeightedTensorImageDL', 'class_balanced_dl', 'check_data_args', 'get_dls']
+
+# %% ../nbs/00_data.ipynb #c1820e31
+def check_number(value, # the option's value
+                 name:str, # how the user knows it: '--lr', 'ce_weight'
+                 lo=None, # the smallest value allowed (`lo_open`: the bound itself is not)
+                 hi=None, # the largest value allowed
+                 integer:bool=False, # a whole number
+                 what:str|None=None, # what it is, for the message: 'in minutes', 'the power of the norm in tau_norm'
+                 lo_open:bool=False, # `> lo` rather than `>= lo`
+                 hi_open:bool=False # `< hi` rather than `<= hi`
+                ):
+    "`value` if it is a finite number (whole, if `integer`) within the bounds; else `ValueError`: 'NAME [is WHAT and] must be ... (got VALUE)'"
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if (isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)
+        and (lo is None or (value > lo if lo_open else value >= lo)) and (hi is None or (value < hi if hi_open else value <= hi))): return value
+    kind = 'a whole number' if integer else 'a finite number' if lo is None and hi is None else 'a number'
+    bound = (f" in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}" if lo is not None and hi is not None and (lo_open or hi_open) else f' from {lo} to {hi}' if lo is not None and hi is not None else f" {'>' if lo_open else '>='} {lo}" if lo is not None
+             else f' <= {hi}' if hi is not None else '')
+    raise ValueError(f"{name}{f' is {what} and' if what else ''} must be {kind}{bound} (got {value!r})")
+
+def check_choice(value, # the option's value
+                 choices, # the values allowed
+                 what:str # what it is: 'dataset', 'preset'
+                ):
+    "`value` if it is one of `choices`; else `ValueError`: 'unknown WHAT VALUE; choose from ...'"
+    if value in choices: return value
+    raise ValueError(f"unknown {what} {value!r}; choose from {', '.join(map(str, choices))}")
 
 # %% ../nbs/00_data.ipynb #a523f69b
 def _check_imb(n_classes, imb_factor):
@@ -78,7 +106,7 @@ def holdout_subset(labels, # integer class label of every image in the balanced 
                    seed:int=0 # seed of the draw
                   ) -> np.ndarray:
     "Sorted indices of a held-out set of `n` images a class, drawn from the images of `labels` that `kept` leaves out"
-    if not (isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0): raise ValueError(f"the held-out size is a number of images per class and must be a whole number >= 0 (got {n!r})")
+    check_number(n, 'the held-out size', 0, integer=True, what='a number of images per class')
     labels = np.asarray(labels)
     left = np.setdiff1d(np.arange(len(labels)), np.asarray(kept))
     rng = np.random.default_rng([seed, HOLDOUT_STREAM])
@@ -585,3 +613,53 @@ def split_file_dls(root, # dataset root
     if holdout_file is None: return dls
     _,hf,hl = splits[2]
     return DataLoaders(*dls.loaders, dls.test_dl([SplitItem(*o) for o in zip(hf, hl)], with_labels=True), path=root, device=dls.device)
+
+# %% ../nbs/00_data.ipynb #132f073a
+class WeightedTensorImageDL(WeightedDL, TensorImageDL):
+    "`TensorImageDL`'s one-slice batches, drawn as fastai's `WeightedDL` draws them"
+
+_WEIGHTED = {TfmdDL: WeightedDL, TensorImageDL: WeightedTensorImageDL} # module-level classes, so that worker processes and `export` can pickle them
+
+def class_balanced_dl(dl:TfmdDL, # a training loader
+                      counts=None # training images per class; default: counted from the labels
+                     ) -> WeightedDL:
+    "A copy of `dl` that draws every class equally often, with replacement: fastai's `WeightedDL`, each image weighted by 1/count of its class"
+    ys = _labels(dl.dataset)
+    counts = torch.bincount(ys) if counts is None else tensor(counts)
+    cls = type(dl) if isinstance(dl, WeightedDL) else _WEIGHTED.get(type(dl)) or type(f'Weighted{type(dl).__name__}', (WeightedDL, type(dl)), {}) # keeps `dl`'s own batching
+    return dl.new(cls=cls, wgts=(1. / counts.double()[ys]).numpy())
+
+# %% ../nbs/00_data.ipynb #849663d3
+DATASETS = ('fmnist', 'cifar10', 'cifar100', 'splits')
+
+# %% ../nbs/00_data.ipynb #d67e67ed
+def check_data_args(dataset:str, size=None, holdout=None, holdout_file=None):
+    "Check `get_dls`'s dataset options before anything is built (`run_bkd` checks them first of all)"
+    check_choice(dataset, DATASETS, 'dataset')
+    if size is not None and dataset != 'splits': raise ValueError(f"--size applies to --dataset splits; {dataset} keeps its own image size")
+    if size is not None: check_number(size, '--size', 16, integer=True, what='the image side in pixels')
+    if holdout is not None and dataset == 'splits': raise ValueError("--holdout applies to fmnist and CIFAR; --dataset splits takes a --holdout-file")
+    if holdout is not None: check_number(holdout, '--holdout', 0, integer=True, what='a number of images per class')
+    if holdout_file is not None and dataset != 'splits': raise ValueError(f"--holdout-file applies to --dataset splits; {dataset} draws its held-out set itself (--holdout N images a class)")
+
+def get_dls(dataset:str, # fmnist, cifar10, cifar100 or splits
+            imb:float, # imbalance factor
+            bs:int, # batch size
+            seed:int=0, # seed of the subset
+            data=None, # dataset folder (the root for 'splits')
+            train_file=None, valid_file=None, # split files, for 'splits'
+            device=None, # training device; default: the GPU if there is one
+            size:int|None=None, # image side for 'splits' (default 224)
+            holdout:int|None=None, # held-out images per class for fmnist and CIFAR (default: 100; 20 for cifar100; 0: none)
+            holdout_file=None, # held-out split file, for 'splits'
+            num_workers:int|None=None # loader processes for 'splits' (default: fastai's, one per core up to 16)
+           ) -> DataLoaders:
+    "The `DataLoaders` of `dataset` at imbalance `imb`"
+    check_data_args(dataset, size, holdout, holdout_file)
+    if dataset == 'fmnist': return fmnist_lt_dls(imb, seed=seed, bs=bs, path=data, device=device, holdout=ifnone(holdout, 100))
+    if dataset in ('cifar10', 'cifar100'): return cifar_lt_dls(int(dataset[5:]), imb, path=data, seed=seed, bs=bs, device=device, holdout=holdout)
+    if data is None or train_file is None or valid_file is None:
+        raise ValueError("--dataset splits needs --data ROOT, --train-file and --valid-file (one 'relative/path.jpg label' per line)")
+    inat = str(train_file).lower().endswith('.json') # iNaturalist 2018: classifier-balancing's iNaturalist transforms, without colour jitter
+    return split_file_dls(data, train_file, valid_file, size=ifnone(size, 224), bs=bs, device=device, holdout_file=holdout_file, **({} if num_workers is None else dict(num_workers=num_workers)),
+                          **(dict(jitter=0, stats=INAT18_STATS) if inat else {}))

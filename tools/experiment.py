@@ -30,7 +30,9 @@ def main(argv=None):
     p.add_argument('--report-only', action='store_true', help='train nothing: merge the methods that every seed folder has finished')
     a = p.parse_args(argv)
     import torch
-    from bkd_fastai.train import run_bkd, merge_runs, save_json, describe_device, results_table
+    from bkd_fastai.cli import run_bkd
+    from bkd_fastai.runs import merge_runs, save_json
+    from bkd_fastai.metrics import results_table
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
     t_start = time.time()
     if a.opts_from: a.opts = json.loads(Path(a.opts_from).read_text())['opts'] or None

@@ -16,7 +16,7 @@
 #   fail, naming BKD_DATA, with no download tried), and bench and experiment each fail in a log line of their own.
 # Steps (--steps: a comma-separated subset of test,bench,large,experiment; default all four). Each gets a floor and a share of the
 # seconds left (less 30 s to pack up), never eating into the floors of the steps after it:
-#   test        floor 60 s, 25 %: nbdev-test --flags cuda of nbs/00_data, 01_losses, 02_callback and 04_models;
+#   test        floor 60 s, 25 %: nbdev-test --flags cuda of nbs/00_data, 01_models, 03_losses and 04_callback;
 #   bench       floor 45 s, 20 %: bkd-bench, whole epochs: fastai CE, KD and BKD against a hand-written PyTorch BKD loop, every side
 #               in bkd-train's precision and memory format, peak GPU memory per variant from a clean slate;
 #   large       floor 90 s, 35 %: on a generated fake ImageNet-LT of 320-pixel JPEGs, bkd-bench --loading (the loader alone against
@@ -24,7 +24,7 @@
 #   experiment  floor 150 s, the rest: Fashion-MNIST-LT IF=100, ResNet-32, 60 epochs, seed 0, ce then bkd (--jobs N: processes
 #               for the methods after the teacher; with bkd alone after it, 1, the default), --deterministic, under --time-limit
 #               (default: the step's seconds less 30 for start-up and the last epoch).
-# --smoke: the CPU rehearsal (no CUDA check; nbdev-test of 00_data and 01_losses; bench --quick; large at 32 pixels; ResNet-8, 1 epoch), in a
+# --smoke: the CPU rehearsal (no CUDA check; nbdev-test of 00_data and 03_losses; bench --quick; large at 32 pixels; ResNet-8, 1 epoch), in a
 # few minutes of two cores; tools/rehearse_gpu_host.sh runs it as the GPU host would (fresh venv, bare HOME, no apt data).
 # Everything lands in OUT_DIR, 8 files at most: gpu_check.log (every step's output and status), summary.json (the device, each
 # step's status and seconds, the benchmark's ratios), bench.json, results.json, results.md, per_class.png and, if the experiment
@@ -154,7 +154,7 @@ record install pass $(( $(date +%s) - t0 )) 0 -
 # the console commands, without installing the project: scripts (not shell functions, so that `timeout` runs them) on PATH
 mkdir "$TMPD/bin"
 mkcmd() { printf '#!%s\nimport sys\nfrom %s import %s\nif __name__ == "__main__": sys.exit(%s())\n' "$PY" "$2" "$3" "$3" > "$TMPD/bin/$1"; chmod +x "$TMPD/bin/$1"; } # as pip writes them
-mkcmd bkd-train bkd_fastai.train bkd_train; mkcmd bkd-bench bkd_fastai.bench bkd_bench; mkcmd nbdev-test nbdev.test nbdev_test
+mkcmd bkd-train bkd_fastai.cli bkd_train; mkcmd bkd-bench bkd_fastai.bench bkd_bench; mkcmd nbdev-test nbdev.test nbdev_test
 export PATH=$TMPD/bin:$PATH
 
 # the data: one folder, exported as BKD_DATA for every step
@@ -176,12 +176,12 @@ fi
 
 RUN=runs/gpu_check_fmnist_if100_s0
 if [ $SMOKE = 1 ]; then
-  TEST_ARGS=('nbs/0[01]_*.ipynb' --timing); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
+  TEST_ARGS=('nbs/0[03]_*.ipynb' --timing); BENCH_ARGS=(--quick --arch resnet8 --rounds 1 --n-batches 2)
   RUN=$OUT/.run; TRAIN_ARGS=(--arch resnet8 --epochs 1)
   LARGE_ARGS=(--arch resnet8 --size 32 --epochs 1 --bs 32); LOAD_ARGS=(--arch resnet8 --size 32 --bs 32 --n-batches 1); FAKE_ARGS="n_max=20, size=48"
   FLOORS=(30 30 60 60) # test bench large experiment, in seconds
 else
-  TEST_ARGS=('nbs/0[0124]_*.ipynb' --flags cuda --timing); BENCH_ARGS=(--rounds 3)
+  TEST_ARGS=('nbs/0[0134]_*.ipynb' --flags cuda --timing); BENCH_ARGS=(--rounds 3)
   TRAIN_ARGS=(--arch resnet32 --epochs 60)
   LARGE_ARGS=(--arch resnet50 --size 224 --epochs 3 --bs 128); LOAD_ARGS=(--bs 128); FAKE_ARGS="n_max=100, size=320"
   FLOORS=(60 45 90 150)

@@ -24,7 +24,7 @@ def _link(m):
     doc_url,gh = _cfg()
     if text.startswith('!'): return f"{text}({gh.format('raw')}{path}{frag})" # an image
     if not re.search(r'\.(?:ipynb|qmd)$', path): return f"{text}({gh.format('blob')}{path}{frag})"
-    from nbdev.config import nbpath2html # how nbdev names pages: 06_bench.ipynb -> bench.html
+    from nbdev.config import nbpath2html # how nbdev names pages: 13_bench.ipynb -> bench.html
     page = nbpath2html(path).as_posix()
     return f"{text}({doc_url}/{'' if page == 'index.html' else page}{frag})"
 

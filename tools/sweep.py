@@ -29,7 +29,9 @@ def main(argv=None):
     p.add_argument('--time-limit', type=float, default=None, help='minutes; a later call with the same arguments resumes')
     a = p.parse_args(argv)
     import torch
-    from bkd_fastai.train import run_bkd, parse_opts, method_opts, save_json, METHODS
+    from bkd_fastai.cli import run_bkd
+    from bkd_fastai.runs import save_json
+    from bkd_fastai.train import parse_opts, method_opts, METHODS
     t_start = time.time()
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
     base = Path(a.runs)/f'{a.dataset}_if{imb}_s{a.seed}'
