@@ -151,8 +151,12 @@ class KDCallback(BKDCallback):
     "Vanilla knowledge distillation: add `α·T²·KL(softmax(z_t/T)‖softmax(z_s/T))` to the training loss, with a frozen teacher"
     balanced = False
     def __init__(self, teacher, # the trained teacher: `nn.Module`, `Learner`, or path
-                 **kwargs # `T`, `alpha`, `teacher_device`, `check_every`, `teacher_bf16` of `BKDCallback`
-                ): super().__init__(teacher, **kwargs)
+                 T:float=2., # distillation temperature
+                 alpha:float=1., # weight α of the distillation term
+                 **kwargs # `teacher_device`, `check_every`, `teacher_bf16` of `BKDCallback`
+                ):
+        if (bad := [k for k in ('beta', 'drw_pct', 'counts') if k in kwargs]): raise TypeError(f"KDCallback weights no class, so it takes no {', '.join(bad)}: use BKDCallback")
+        super().__init__(teacher, T, alpha, **kwargs)
 
 # %% ../nbs/04_callback.ipynb #f450d710
 @patch

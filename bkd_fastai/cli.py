@@ -115,8 +115,8 @@ def run_bkd(dataset:Annotated[str, dict(choices=DATASETS)]='fmnist', # data: fmn
     bad = [m for m in methods if m not in METHODS]
     if bad: raise ValueError(f"unknown method(s) {', '.join(bad)}; choose from {', '.join(METHODS)}")
     if not methods: raise ValueError(f"--methods lists no method; choose from {', '.join(METHODS)}")
-    check_number(seed, '--seed', 0, 2**32-1, integer=True)
-    check_number(jobs, '--jobs', 1, integer=True, what='a number of processes')
+    seed = check_number(seed, '--seed', 0, 2**32-1, integer=True)
+    jobs = check_number(jobs, '--jobs', 1, integer=True, what='a number of processes')
     if time_limit is not None: check_number(time_limit, '--time-limit', 0, what='in minutes', lo_open=True)
     if jobs > 1 and cbs: check_sendable_cbs(cbs, jobs)
     try: dev = torch.device(device) if device is not None else default_device()
@@ -132,7 +132,7 @@ def run_bkd(dataset:Annotated[str, dict(choices=DATASETS)]='fmnist', # data: fmn
     if dataset == 'splits' and imb is not None: raise ValueError("--imb does not apply to --dataset splits, whose files fix the class counts; leave it out")
     if dataset != 'splits':
         imb = 100 if imb is None else imb
-        check_number(imb, '--imb', 1, what='the ratio of the largest to the smallest class')
+        imb = check_number(imb, '--imb', 1, what='the ratio of the largest to the smallest class')
     full = sum(paper_lr_mult(e, cfg['epochs'], cfg['warmup_pct']) == 1 for e in range(cfg['epochs']))
     if cfg['sched'] == 'step' and full < 2: warnings.warn(f"--epochs {cfg['epochs']}: the scaled schedule trains {full} epoch{'s' if full != 1 else ''} at the full learning rate, so the models will learn little; use --epochs 8 or more")
     need = {METHODS[m].teacher_from for m in methods if METHODS[m].teacher} # the models other methods distil from or build on

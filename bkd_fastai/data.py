@@ -37,7 +37,7 @@ def check_number(value, # the option's value
     "`value` if it is a finite number (whole, if `integer`) within the bounds; else `ValueError`: 'NAME [is WHAT and] must be ... (got VALUE)'"
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     if (isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)
-        and (lo is None or (value > lo if lo_open else value >= lo)) and (hi is None or (value < hi if hi_open else value <= hi))): return value
+        and (lo is None or (value > lo if lo_open else value >= lo)) and (hi is None or (value < hi if hi_open else value <= hi))): return int(value) if isinstance(value, (int, np.integer)) else float(value) # plain Python numbers, which JSON and `random.seed` take
     kind = 'a whole number' if integer else 'a finite number' if lo is None and hi is None else 'a number'
     bound = (f" in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}" if lo is not None and hi is not None and (lo_open or hi_open) else f' from {lo} to {hi}' if lo is not None and hi is not None else f" {'>' if lo_open else '>='} {lo}" if lo is not None
              else f' <= {hi}' if hi is not None else '')

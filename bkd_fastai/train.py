@@ -23,12 +23,11 @@ from .metrics import *
 from .schedule import *
 from .speed import *
 from .runs import *
-from fastai.callback.training import BnFreeze
 
 # %% auto #0
-__all__ = ['PRESETS', 'METHODS', 'crt_model', 'crt_recipe', 'tau_norm_model', 'Method', 'method_opts', 'parse_opts',
-           'method_arch', 'method_cfg', 'method_drw_pct', 'method_fingerprint', 'recipe_opt_func', 'seed_dls',
-           'recipe_learner', 'train_method']
+__all__ = ['PRESETS', 'METHODS', 'crt_model', 'FrozenFeatures', 'crt_recipe', 'tau_norm_model', 'Method', 'method_opts',
+           'parse_opts', 'method_arch', 'method_cfg', 'method_drw_pct', 'method_fingerprint', 'recipe_opt_func',
+           'seed_dls', 'recipe_learner', 'train_method']
 
 # %% ../nbs/09_train.ipynb #eed1982f
 _KD = dict(T=2., alpha=1., beta=0.9999, tau=1.) # BKD's distillation and class weights, and τ-normalisation's power
@@ -54,6 +53,13 @@ def crt_model(model:nn.Module, # the trained CE model
     m.requires_grad_(False)
     replace_module(m, name, nn.Linear(head.in_features, head.out_features, bias=head.bias is not None).to(head.weight.device))
     return m
+
+class FrozenFeatures(Callback):
+    "Keep every part of the model that has no trainable weight in eval mode while training, so frozen BatchNorm layers keep their statistics"
+    order = TrainEvalCallback.order + 1 # after fastai puts the model in training mode
+    def before_train(self):
+        for mod in self.model.modules():
+            if not any(p.requires_grad for p in mod.parameters()): mod.eval()
 
 def crt_recipe(cfg:dict # the run's recipe
               ) -> dict:
@@ -105,7 +111,7 @@ METHODS = {
     'focal': Method("the official code's focal loss: gamma = 1, class weights on BKD's schedule", lambda o: WeightedFocalLoss(1.), _drw, 'bkd'),
     'ce_cbs': Method('cross-entropy with class-balanced sampling: every class drawn equally often', lambda o: CrossEntropyLossFlat(), sampler=True),
     'crt': Method("classifier re-training (cRT): the CE model's features frozen, a new linear classifier trained with class-balanced sampling",
-                  lambda o: CrossEntropyLossFlat(), lambda o: [BnFreeze()], teacher=True, sampler=True,
+                  lambda o: CrossEntropyLossFlat(), lambda o: [FrozenFeatures()], teacher=True, sampler=True,
                   init=lambda o: crt_model(o.teacher, len(o.counts)), recipe=crt_recipe),
     'tau_norm': Method("tau-normalisation: the CE model's classifier weights divided by their norm to the power tau; no training",
                        lambda o: CrossEntropyLossFlat(), teacher=True, init=lambda o: tau_norm_model(o.teacher, len(o.counts), o.tau),
@@ -264,11 +270,12 @@ def train_method(method:str, dls:DataLoaders, cfg:dict, out:Path,
     return learn
 
 # %% ../nbs/09_train.ipynb #feacdb8c
-_MOVED = dict(run_bkd='cli', bkd_train='cli', parse_teachers='cli', estimate_minutes='cli', run_jobs='jobs')
+_MOVED = dict(run_bkd='cli', bkd_train='cli', parse_teachers='cli', estimate_minutes='cli', run_jobs='jobs', _DeviceAvgMetric='speed.DeviceAvgMetric') # and what learners exported before the split refer to
 
 def __getattr__(name):
     "The names that moved to `cli` and `jobs`, for `from bkd_fastai.train import run_bkd` (PEP 562)"
     if name in _MOVED:
         import importlib
-        return getattr(importlib.import_module(f'bkd_fastai.{_MOVED[name]}'), name)
+        mod,_,new = _MOVED[name].partition('.')
+        return getattr(importlib.import_module(f'bkd_fastai.{mod}'), new or name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
