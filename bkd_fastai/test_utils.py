@@ -15,7 +15,7 @@ from fastai.data.all import *
 
 # %% auto #0
 __all__ = ['CONSOLE_SCRIPTS', 'tiny_cls_dls', 'make_fake_image_folder', 'make_fake_cifar_pickles', 'make_fake_imagenet_lt',
-           'make_fake_inat', 'torchrun', 'console_cmd', 'official_lt_indices', 'official_adjust_lr',
+           'make_fake_inat', 'torchrun', 'run_accs', 'console_cmd', 'official_lt_indices', 'official_adjust_lr',
            'official_focal_loss', 'official_bkd_term']
 
 # %% ../nbs/12_test_utils.ipynb #b391553a
@@ -161,6 +161,12 @@ def torchrun(*args, # the program and its arguments: a Python script, or an exec
         except subprocess.TimeoutExpired: p.kill(); p.communicate()
         raise
     return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+# %% ../nbs/12_test_utils.ipynb #7290dfc6
+def run_accs(results:dict # a `run_bkd` result (the contents of results.json)
+            ) -> dict:
+    "Each method's per-class test accuracies, `{method: [...]}`: what two runs that should repeat bit for bit are compared on"
+    return {m: v['per_class'] for m,v in results['methods'].items()}
 
 # %% ../nbs/12_test_utils.ipynb #8aa4035d
 CONSOLE_SCRIPTS = {'bkd-train': 'bkd_fastai.cli:bkd_train', 'bkd-bench': 'bkd_fastai.bench:bkd_bench'} # pyproject.toml's [project.scripts]
