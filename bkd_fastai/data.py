@@ -336,9 +336,12 @@ def _pil_dls(train:ImageTensorDataset, valid:ImageTensorDataset, bs=128, pad=4, 
 
 # %% ../nbs/00_data.ipynb #80cf52ac
 def _lt_split(full:ImageTensorDataset, imb_factor, profile, seed, holdout:int) -> tuple:
-    "The long-tailed training subset of `full` and its held-out set (None for `holdout=0`)"
+    "The long-tailed training subset of `full` and its held-out set (None for `holdout=0`, or when the subset keeps every image)"
     kept = long_tail_subset(full.y.numpy(), imb_factor, profile, seed)
-    return full.subset(kept),(full.subset(holdout_subset(full.y.numpy(), kept, holdout, seed)) if holdout else None)
+    hold = holdout_subset(full.y.numpy(), kept, holdout, seed) if holdout else []
+    if holdout and not len(hold): warnings.warn(f"the training subset (IF={imb_factor:g}) keeps every training image, so no held-out set is drawn: "
+                                                "held-out accuracy and the post-hoc rows are left out")
+    return full.subset(kept),(full.subset(hold) if len(hold) else None)
 
 def fmnist_lt_dls(imb_factor:float=100, # ratio of the largest to the smallest class (1 = balanced)
                   profile:str='exp', # 'exp' or 'step'

@@ -25,7 +25,8 @@ from .losses import drw_epoch
 # %% auto #0
 __all__ = ['RESULT_KEYS', 'OPTIONAL_KEYS', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint', 'RestoreScaler',
            'FiniteLoss', 'EpochLines', 'console_bars', 'run_fingerprint', 'check_resume', 'RunLocked', 'run_lock',
-           'clean_stale_tmp', 'TimeLimit', 'describe_device', 'plot_curves', 'write_reports', 'merge_runs']
+           'clean_stale_tmp', 'TimeLimit', 'describe_device', 'plot_curves', 'write_reports', 'merge_runs',
+           'choose_on_holdout', 'paired_diff']
 
 # %% ../nbs/08_runs.ipynb #afcb3746
 def save_json(obj, fname):
@@ -283,3 +284,28 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
         res['wall_s'][m] = [r['wall_s'][m] for r in runs]
         if all(isinstance(r['methods'][m].get('posthoc'), dict) for r in runs): add(f'{m}+ph', [r['methods'][m]['posthoc'] for r in runs], ('delta',))
     return res
+
+# %% ../nbs/08_runs.ipynb #ca17f48c
+def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
+                      methods, # the candidates, keys of `res['methods']`
+                      skip_seeds=() # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
+                     ) -> str:
+    "The method of `methods` with the best mean held-out accuracy over the seeds of `res` not in `skip_seeds`"
+    idx = [i for i,s in enumerate(res['seeds']) if s not in set(skip_seeds)] or list(range(len(res['seeds'])))
+    def score(m):
+        h = res['per_seed'][m]['holdout']
+        if any(h[i] is None for i in idx): raise ValueError(f"{m} has no held-out accuracy: choose with runs that have a held-out set")
+        return float(np.mean([h[i] for i in idx]))
+    return max(methods, key=score)
+
+def paired_diff(res:dict, # `merge_runs` output
+                a:str, b:str, # two methods of `res['methods']`
+                col:str='overall', # the accuracy compared
+                conf:float=0.95 # confidence level of the interval
+               ) -> tuple:
+    "Per-seed differences `a − b` of `col`, their mean, and its `conf` confidence interval over the seeds (None with one seed)"
+    import scipy.stats
+    d = np.array(res['per_seed'][a][col], dtype=float) - np.array(res['per_seed'][b][col], dtype=float)
+    if len(d) < 2: return d,float(d.mean()),None
+    h = scipy.stats.t.ppf((1 + conf)/2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    return d,float(d.mean()),(float(d.mean() - h), float(d.mean() + h))

@@ -33,6 +33,7 @@ def main(argv=None):
     from bkd_fastai.cli import run_bkd
     from bkd_fastai.runs import merge_runs, save_json
     from bkd_fastai.metrics import results_table
+    from bkd_fastai.train import parse_opts
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
     t_start = time.time()
     if a.opts_from: a.opts = json.loads(Path(a.opts_from).read_text())['opts'] or None
@@ -51,10 +52,14 @@ def main(argv=None):
         if 'stopped' in r: sys.exit(r['stopped'])
         print(f"{a.dataset} IF={imb} seed {s}: {time.time()-t:.0f}s; per method: {r['wall_s']}", flush=True)
         runs.append(r)
-    if a.report_only: # the methods every seed has finished, in the order asked for
-        done = [m for m in a.methods.split(',') if all(m in r['methods'] for r in runs)]
-        for r in runs: r['methods'],r['wall_s'] = {m: r['methods'][m] for m in done},{m: r['wall_s'][m] for m in done}
-        print(f"finished in every seed: {', '.join(done)}; not yet: {', '.join(m for m in a.methods.split(',') if m not in done) or 'none'}")
+    want = json.loads(json.dumps(parse_opts(a.opts))) if a.opts else None
+    for r in runs: # the JSON names the settings: every folder must have been trained with them
+        if (r['config'].get('opts') or None) != want:
+            sys.exit(f"{r['config']['out']} was trained with --opts {r['config'].get('opts')}, not {want}: train it with these settings (without --report-only), or report it with its own")
+    # the methods every seed has finished, in the order asked for (a resumed folder also reports the methods it trained before)
+    done = [m for m in a.methods.split(',') if all(m in r['methods'] for r in runs)]
+    for r in runs: r['methods'],r['wall_s'] = {m: r['methods'][m] for m in done},{m: r['wall_s'][m] for m in done}
+    if a.report_only: print(f"finished in every seed: {', '.join(done)}; not yet: {', '.join(m for m in a.methods.split(',') if m not in done) or 'none'}")
     res = merge_runs(runs)
     dev = res['config']['device']
     res.update(command='python ' + ' '.join(shlex.quote(o) for o in ['tools/experiment.py'] + (argv if argv is not None else sys.argv[1:])),

@@ -25,6 +25,7 @@ def main(argv=None):
     p.add_argument('--runs', default='runs')
     p.add_argument('--data', default=None, help="the dataset folder, as bkd-train's --data")
     p.add_argument('--bs', type=int, default=None, help="batch size, as bkd-train's --bs")
+    p.add_argument('--holdout', type=int, default=None, help="held-out images per class, as bkd-train's --holdout (as the run was trained)")
     p.add_argument('--json', required=True)
     p.add_argument('--time-limit', type=float, default=None, help='minutes; a later call with the same arguments resumes')
     a = p.parse_args(argv)
@@ -40,6 +41,10 @@ def main(argv=None):
     variants = [v.strip() for v in a.grid.split(';') if v.strip()]
     rows, cmds = [], []
     for m in dict.fromkeys(list(parse_opts(v))[0] for v in variants): # each method's default, from the run
+        if m not in res0['methods']: sys.exit(f'{base} has no {m}: train it there at its defaults first (tools/experiment.py without --opts)')
+        if method_opts(m, res0['config'].get('opts')) != method_opts(m):
+            sys.exit(f"{base} holds {m} trained with {method_opts(m, res0['config'].get('opts'))}, not its defaults {method_opts(m)}: "
+                     'the sweep compares each variant with the default; train the defaults into another --runs folder')
         r = res0['methods'][m]
         rows.append(dict(method=m, variant='default', opts=method_opts(m), holdout=r['holdout'], posthoc_delta=r['posthoc']['delta'], posthoc_holdout=r['posthoc']['holdout']))
     for v in variants:
@@ -47,12 +52,13 @@ def main(argv=None):
         if len(opts) != 1: sys.exit(f'a variant sets one method: {v!r}')
         m = list(opts)[0]
         out = Path(a.runs)/f'sweep_{a.dataset}_if{imb}_s{a.seed}'/v.replace(',', '_')
-        cmds.append(f'bkd-train --dataset {a.dataset} --imb {imb} --arch {a.arch} --epochs {a.epochs} --methods {m} --teacher {teachers} --opts {v} --seed {a.seed} --out {out} --resume' + (f' --data {a.data}' if a.data else '') + (f' --bs {a.bs}' if a.bs else ''))
+        cmds.append(f'bkd-train --dataset {a.dataset} --imb {imb} --arch {a.arch} --epochs {a.epochs} --methods {m} --teacher {teachers} --opts {v} --seed {a.seed} --out {out} --resume' + (f' --data {a.data}' if a.data else '') + (f' --bs {a.bs}' if a.bs else '') + (f' --holdout {a.holdout}' if a.holdout is not None else ''))
         left = None if a.time_limit is None else a.time_limit - (time.time() - t_start)/60
         if left is not None and left <= 0: sys.exit(f'--time-limit {a.time_limit:g} min: stopped before {v}; run the same command again to go on')
         t = time.time()
-        r = run_bkd(a.dataset, imb=imb, arch=a.arch, epochs=a.epochs, methods=m, teacher=teachers, opts=v, seed=a.seed, out=out, resume=True, quiet=True, time_limit=left, data=a.data, bs=a.bs)
+        r = run_bkd(a.dataset, imb=imb, arch=a.arch, epochs=a.epochs, methods=m, teacher=teachers, opts=v, seed=a.seed, out=out, resume=True, quiet=True, time_limit=left, data=a.data, bs=a.bs, holdout=a.holdout)
         if 'stopped' in r: sys.exit(r['stopped'])
+        if r['config']['n_holdout'] != res0['config']['n_holdout']: sys.exit(f"{out} has {r['config']['n_holdout']} held-out images, {base} {res0['config']['n_holdout']}: pass the run's --holdout")
         r = r['methods'][m]
         print(f'{v}: held-out {r["holdout"]:.2f} ({time.time()-t:.0f} s)', flush=True)
         rows.append(dict(method=m, variant=v, opts=method_opts(m, opts), holdout=r['holdout'], posthoc_delta=r['posthoc']['delta'], posthoc_holdout=r['posthoc']['holdout']))
