@@ -33,7 +33,8 @@ def main(argv=None):
     from bkd_fastai.cli import run_bkd
     from bkd_fastai.runs import merge_runs, save_json
     from bkd_fastai.metrics import results_table
-    from bkd_fastai.train import parse_opts
+    from bkd_fastai.train import parse_opts, method_opts, METHODS
+    from bkd_fastai.models import bkd_model_meta
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
     t_start = time.time()
     if a.opts_from: a.opts = json.loads(Path(a.opts_from).read_text())['opts'] or None
@@ -52,12 +53,14 @@ def main(argv=None):
         if 'stopped' in r: sys.exit(r['stopped'])
         print(f"{a.dataset} IF={imb} seed {s}: {time.time()-t:.0f}s; per method: {r['wall_s']}", flush=True)
         runs.append(r)
-    want = json.loads(json.dumps(parse_opts(a.opts))) if a.opts else None
-    for r in runs: # the JSON names the settings: every folder must have been trained with them
-        if (r['config'].get('opts') or None) != want:
-            sys.exit(f"{r['config']['out']} was trained with --opts {r['config'].get('opts')}, not {want}: train it with these settings (without --report-only), or report it with its own")
     # the methods every seed has finished, in the order asked for (a resumed folder also reports the methods it trained before)
     done = [m for m in a.methods.split(',') if all(m in r['methods'] for r in runs)]
+    want = parse_opts(a.opts) if a.opts else None
+    for r in runs: # the JSON names the settings: every method reported must have been trained with them, as its model file records
+        for m in (m for m in done if METHODS[m].opts):
+            had = bkd_model_meta(Path(r['config']['out'])/'models'/f'{m}.pth').get('fingerprint', {}).get('opts')
+            if had != method_opts(m, want):
+                sys.exit(f"{r['config']['out']}: {m} was trained with {had}, not {method_opts(m, want)}: train it with these settings (without --report-only), or report it with its own")
     for r in runs: r['methods'],r['wall_s'] = {m: r['methods'][m] for m in done},{m: r['wall_s'][m] for m in done}
     if a.report_only: print(f"finished in every seed: {', '.join(done)}; not yet: {', '.join(m for m in a.methods.split(',') if m not in done) or 'none'}")
     res = merge_runs(runs)

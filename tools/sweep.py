@@ -33,6 +33,7 @@ def main(argv=None):
     from bkd_fastai.cli import run_bkd
     from bkd_fastai.runs import save_json
     from bkd_fastai.train import parse_opts, method_opts, METHODS
+    from bkd_fastai.models import bkd_model_meta
     t_start = time.time()
     imb = int(a.imb) if a.imb == int(a.imb) else a.imb
     base = Path(a.runs)/f'{a.dataset}_if{imb}_s{a.seed}'
@@ -42,8 +43,9 @@ def main(argv=None):
     rows, cmds = [], []
     for m in dict.fromkeys(list(parse_opts(v))[0] for v in variants): # each method's default, from the run
         if m not in res0['methods']: sys.exit(f'{base} has no {m}: train it there at its defaults first (tools/experiment.py without --opts)')
-        if method_opts(m, res0['config'].get('opts')) != method_opts(m):
-            sys.exit(f"{base} holds {m} trained with {method_opts(m, res0['config'].get('opts'))}, not its defaults {method_opts(m)}: "
+        had = bkd_model_meta(base/'models'/f'{m}.pth').get('fingerprint', {}).get('opts') # as its model file records
+        if had != method_opts(m):
+            sys.exit(f"{base} holds {m} trained with {had}, not its defaults {method_opts(m)}: "
                      'the sweep compares each variant with the default; train the defaults into another --runs folder')
         r = res0['methods'][m]
         rows.append(dict(method=m, variant='default', opts=method_opts(m), holdout=r['holdout'], posthoc_delta=r['posthoc']['delta'], posthoc_holdout=r['posthoc']['holdout']))
@@ -58,7 +60,7 @@ def main(argv=None):
         t = time.time()
         r = run_bkd(a.dataset, imb=imb, arch=a.arch, epochs=a.epochs, methods=m, teacher=teachers, opts=v, seed=a.seed, out=out, resume=True, quiet=True, time_limit=left, data=a.data, bs=a.bs, holdout=a.holdout)
         if 'stopped' in r: sys.exit(r['stopped'])
-        if r['config']['n_holdout'] != res0['config']['n_holdout']: sys.exit(f"{out} has {r['config']['n_holdout']} held-out images, {base} {res0['config']['n_holdout']}: pass the run's --holdout")
+        if r['config'].get('n_holdout') != res0['config'].get('n_holdout'): sys.exit(f"{out} has {r['config']['n_holdout']} held-out images, {base} {res0['config']['n_holdout']}: pass the run's --holdout")
         r = r['methods'][m]
         print(f'{v}: held-out {r["holdout"]:.2f} ({time.time()-t:.0f} s)', flush=True)
         rows.append(dict(method=m, variant=v, opts=method_opts(m, opts), holdout=r['holdout'], posthoc_delta=r['posthoc']['delta'], posthoc_holdout=r['posthoc']['holdout']))
