@@ -2,7 +2,7 @@
 """Run one `bkd-train` configuration for several seeds and merge the results into one JSON for the experiment notebooks.
 
 Usage:
-    python tools/experiment.py --imb 100 --seeds 0,1,2 --json nbs/experiments/results/fmnist_lt_if100.json
+    python tools/experiment.py --imb 100 --seeds 0,1,2 --json my_if100.json
 
 Each seed is exactly `bkd-train --dataset D --imb IF --arch A --epochs E --methods M --seed S --out runs/D_ifIF_sS --resume`:
 it resumes, so an interrupted experiment is continued by running the same command again. The JSON holds the mean and
