@@ -26,7 +26,7 @@ from .losses import drw_epoch
 __all__ = ['RESULT_KEYS', 'OPTIONAL_KEYS', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint', 'RestoreScaler',
            'FiniteLoss', 'EpochLines', 'console_bars', 'run_fingerprint', 'check_resume', 'RunLocked', 'run_lock',
            'clean_stale_tmp', 'TimeLimit', 'describe_device', 'plot_curves', 'write_reports', 'merge_runs',
-           'choose_on_holdout', 'paired_diff']
+           'choose_on_holdout', 'paired_diff', 'heldout_verdict']
 
 # %% ../nbs/08_runs.ipynb #afcb3746
 def save_json(obj, fname):
@@ -286,12 +286,15 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
     return res
 
 # %% ../nbs/08_runs.ipynb #ca17f48c
+def _kept(res, skip_seeds): # the indices of the seeds not in `skip_seeds`, or of every seed if that leaves none
+    return [i for i,s in enumerate(res['seeds']) if s not in set(skip_seeds)] or list(range(len(res['seeds'])))
+
 def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
                       methods, # the candidates, keys of `res['methods']`
                       skip_seeds=() # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
                      ) -> str:
     "The method of `methods` with the best mean held-out accuracy over the seeds of `res` not in `skip_seeds`"
-    idx = [i for i,s in enumerate(res['seeds']) if s not in set(skip_seeds)] or list(range(len(res['seeds'])))
+    idx = _kept(res, skip_seeds)
     def score(m):
         h = res['per_seed'][m]['holdout']
         if any(h[i] is None for i in idx): raise ValueError(f"{m} has no held-out accuracy: choose with runs that have a held-out set")
@@ -309,3 +312,23 @@ def paired_diff(res:dict, # `merge_runs` output
     if len(d) < 2: return d,float(d.mean()),None
     h = scipy.stats.t.ppf((1 + conf)/2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return d,float(d.mean()),(float(d.mean() - h), float(d.mean() + h))
+
+def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
+                    recipes, # the candidate recipes; every other method of `res` is a baseline, and so is a baseline's `+ph` row
+                    skip_seeds=(), # seeds whose held-out set chose the recipes' settings: left out of the choice while other seeds remain
+                    need:float=0.5, # the target: the recipe's mean gain over the best baseline, in points; below 0, a non-inferiority margin
+                    with_ci:bool=True, # the target also needs the gain's 95% confidence interval to exclude 0
+                    want:int|None=None # the seeds the target is set on (default: as many as `res` has)
+                   ) -> AttrDict|None:
+    "The recipe chosen on held-out accuracy against the best baseline on the test set, and whether the target is met; None without both"
+    if with_ci and need < 0: raise ValueError("A target below the baseline is a non-inferiority margin, checked without an interval: pass `with_ci=False`.")
+    m,recipes = res['methods'],[k for k in recipes if k in res['methods']]
+    bases = [k for k in m if k.split('+')[0] not in recipes] # a recipe's `+ph` row is neither: its δ was fitted on the held-out set
+    if not (bases and recipes): return None
+    base,best = max(bases, key=lambda k: m[k]['overall']),choose_on_holdout(res, recipes, skip_seeds)
+    per,d,ci = paired_diff(res, best, base)
+    d = round(d, 2) # the target is checked on the difference as reported
+    sep = ci is not None and ci[0] > 0 # the seeds tell the recipe apart from the baseline
+    n = len(res['seeds'])
+    return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci, sep=sep,
+                    met=d >= need and (sep or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci)

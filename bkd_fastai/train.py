@@ -92,6 +92,7 @@ class Method(NamedTuple):
     init:Callable|None=None # `init(o)`: the starting model, from the CE model `o.teacher` (None: a new model of the recipe's arch)
     recipe:Callable|None=None # `recipe(cfg)`: the method's own recipe from the run's (None: the run's)
     opts:dict|None=None # the method's own settings and their defaults, which `--opts METHOD.NAME=VALUE` changes
+    ours:bool=False # one of the library's distillation recipes, which experiments compare with the other methods, the baselines
 
 # %% ../nbs/09_train.ipynb #3d1422a5
 def _drw(o): return [DRWCallback(o.drw_pct, o.beta, o.counts)]
@@ -103,7 +104,7 @@ METHODS = {
     'kd_drw': Method("the official code's KD baseline: CE with class weights on BKD's schedule + unweighted KD", lambda o: WeightedCE(),
                      lambda o: _drw(o) + _kd(o), 'bkd', teacher=True),
     'bkd': Method('balanced knowledge distillation: plain CE + KD from the CE teacher, its soft labels re-weighted by class',
-                  lambda o: CrossEntropyLossFlat(), lambda o: [BKDCallback(o.teacher, o.T, o.alpha, o.beta, o.drw_pct, o.counts)], 'bkd', teacher=True),
+                  lambda o: CrossEntropyLossFlat(), lambda o: [BKDCallback(o.teacher, o.T, o.alpha, o.beta, o.drw_pct, o.counts)], 'bkd', teacher=True, ours=True),
     'ce_drw': Method('cross-entropy with deferred class-balanced re-weighting', lambda o: WeightedCE(), _drw, 'drw'),
     'ldam_drw': Method('LDAM loss with a cosine classifier and deferred re-weighting', lambda o: LDAMLoss(o.counts), _drw, 'drw', normed=True),
     'la': Method('logit-adjusted cross-entropy (tau = 1)', lambda o: LogitAdjustedLoss(o.counts, tau=1.)),
@@ -118,13 +119,13 @@ METHODS = {
                        recipe=lambda cfg: dict(cfg, epochs=0)),
     'bkd_la': Method('logit-adjusted BKD: CE on s + tau*log(prior), and KD from the CE teacher to the adjusted student softmax((s + tau*log(prior))/T)',
                      lambda o: LogitAdjustedLoss(o.counts, tau=o.tau), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.alpha, student_tau=o.tau, counts=o.counts)],
-                     teacher=True, opts=dict(tau=1., T=2., alpha=1.)),
+                     teacher=True, opts=dict(tau=1., T=2., alpha=1.), ours=True),
     'bkd_tau': Method("BKD with the teacher logit-adjusted by an explicit tau, softmax((t - tau*log(prior))/T), on BKD's schedule",
                       lambda o: CrossEntropyLossFlat(), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.alpha, teacher_tau=o.tau, drw_pct=o.drw_pct, counts=o.counts)],
-                      'bkd', teacher=True, opts=dict(tau=1., T=2., alpha=1.)),
+                      'bkd', teacher=True, opts=dict(tau=1., T=2., alpha=1.), ours=True),
     'la_kd': Method('KD from the logit-adjusted (la) model: (1-a)*CE(s + log(prior), y) + a*T^2*KL(softmax(t/T) || softmax(s/T))',
                     lambda o: LogitAdjustedLoss(o.counts, tau=1.), lambda o: [AdjustedKDCallback(o.teacher, o.T, o.a, ce_weight=1-o.a, counts=o.counts)],
-                    teacher=True, teacher_from='la', opts=dict(a=0.5, T=2.)),
+                    teacher=True, teacher_from='la', opts=dict(a=0.5, T=2.), ours=True),
 }
 
 def method_opts(method:str, # a key of `METHODS`
