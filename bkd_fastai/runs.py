@@ -318,9 +318,11 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
                     skip_seeds=(), # seeds whose held-out set chose the recipes' settings: left out of the choice while other seeds remain
                     need:float=0.5, # the target: the recipe's mean gain over the best baseline, in points; below 0, a non-inferiority margin
                     with_ci:bool=True, # the target also needs the gain's 95% confidence interval to exclude 0
-                    want:int|None=None # the seeds the target is set on (default: as many as `res` has)
+                    want:int|None=None, # the seeds the target is set on (default: as many as `res` has)
+                    groups:dict|None=dict(head='ce_drw', tail='bkd'), # group targets, `{group: method}`: the recipe's accuracy on the group within `within` points of the method's
+                    within:float=1. # the margin of the group targets, in points
                    ) -> AttrDict|None:
-    "The recipe chosen on held-out accuracy against the best baseline on the test set, and whether the target is met; None without both"
+    "The recipe chosen on held-out accuracy against the best baseline on the test set, and whether the targets are met; None without both"
     if with_ci and need < 0: raise ValueError("A target below the baseline is a non-inferiority margin, checked without an interval: pass `with_ci=False`.")
     m,recipes = res['methods'],[k for k in recipes if k in res['methods']]
     bases = [k for k in m if k.split('+')[0] not in recipes] # a recipe's `+ph` row is neither: its δ was fitted on the held-out set
@@ -330,5 +332,6 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
     d = round(d, 2) # the target is checked on the difference as reported
     sep = ci is not None and ci[0] > 0 # the seeds tell the recipe apart from the baseline
     n = len(res['seeds'])
+    gs = AttrDict({g: AttrDict(ref=r, ref_acc=m[r][g], acc=m[best][g], met=round(m[best][g] - m[r][g], 2) >= -within) for g,r in (groups or {}).items() if r in m})
     return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci, sep=sep,
-                    met=d >= need and (sep or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci)
+                    met=d >= need and (sep or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci, groups=gs)
