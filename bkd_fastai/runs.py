@@ -26,7 +26,7 @@ from .losses import drw_epoch
 __all__ = ['RESULT_KEYS', 'OPTIONAL_KEYS', 'save_json', 'rng_states', 'set_rng_states', 'EpochCheckpoint', 'RestoreScaler',
            'FiniteLoss', 'EpochLines', 'console_bars', 'run_fingerprint', 'check_resume', 'RunLocked', 'run_lock',
            'clean_stale_tmp', 'TimeLimit', 'describe_device', 'plot_curves', 'write_reports', 'merge_runs',
-           'choose_on_holdout', 'paired_diff', 'heldout_verdict']
+           'holdout_means', 'choose_on_holdout', 'paired_diff', 'heldout_verdict']
 
 # %% ../nbs/08_runs.ipynb #afcb3746
 def save_json(obj, fname):
@@ -289,17 +289,25 @@ def merge_runs(runs:list # `run_bkd` results (results.json contents) of the same
 def _kept(res, skip_seeds): # the indices of the seeds not in `skip_seeds`, or of every seed if that leaves none
     return [i for i,s in enumerate(res['seeds']) if s not in set(skip_seeds)] or list(range(len(res['seeds'])))
 
-def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
-                      methods, # the candidates, keys of `res['methods']`
-                      skip_seeds=() # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
-                     ) -> str:
-    "The method of `methods` with the best mean held-out accuracy over the seeds of `res` not in `skip_seeds`"
+def holdout_means(res:dict, # `merge_runs` output, with held-out accuracy
+                  methods, # keys of `res['methods']`
+                  skip_seeds=() # seeds left out while other seeds remain
+                 ) -> dict:
+    "Mean held-out accuracy of each of `methods` over the seeds of `res` not in `skip_seeds`, rounded to 1e-6 so that float noise makes no winner"
     idx = _kept(res, skip_seeds)
     def score(m):
         h = res['per_seed'][m]['holdout']
         if any(h[i] is None for i in idx): raise ValueError(f"{m} has no held-out accuracy: choose with runs that have a held-out set")
-        return float(np.mean([h[i] for i in idx]))
-    return max(methods, key=score)
+        return round(float(np.mean([h[i] for i in idx])), 6)
+    return {m: score(m) for m in methods}
+
+def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
+                      methods, # the candidates, keys of `res['methods']`
+                      skip_seeds=() # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
+                     ) -> str:
+    "The method of `methods` with the best mean held-out accuracy over the seeds of `res` not in `skip_seeds`; a tie goes to the first in `methods`"
+    h = holdout_means(res, methods, skip_seeds)
+    return max(h, key=h.get)
 
 def paired_diff(res:dict, # `merge_runs` output
                 a:str, b:str, # two methods of `res['methods']`
@@ -327,6 +335,7 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
     m,recipes = res['methods'],[k for k in recipes if k in res['methods']]
     bases = [k for k in m if k.split('+')[0] not in recipes] # a recipe's `+ph` row is neither: its δ was fitted on the held-out set
     if not (bases and recipes): return None
+    h = holdout_means(res, recipes, skip_seeds)
     base,best = max(bases, key=lambda k: m[k]['overall']),choose_on_holdout(res, recipes, skip_seeds)
     per,d,ci = paired_diff(res, best, base)
     d = round(d, 2) # the target is checked on the difference as reported
@@ -334,4 +343,4 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
     n = len(res['seeds'])
     gs = AttrDict({g: AttrDict(ref=r, ref_acc=m[r][g], acc=m[best][g], met=round(m[best][g] - m[r][g], 2) >= -within) for g,r in (groups or {}).items() if r in m})
     return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci, sep=sep,
-                    met=d >= need and (sep or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci, groups=gs)
+                    met=d >= need and (sep or not with_ci), tied=[k for k in recipes if k != best and h[k] == h[best]], n=n, want=ifnone(want, n), need=need, with_ci=with_ci, groups=gs)
