@@ -293,21 +293,24 @@ def holdout_means(res:dict, # `merge_runs` output, with held-out accuracy
                   methods, # keys of `res['methods']`
                   skip_seeds=() # seeds left out while other seeds remain
                  ) -> dict:
-    "Mean held-out accuracy of each of `methods` over the seeds of `res` not in `skip_seeds`, rounded to 1e-6 so that float noise makes no winner"
+    "Mean held-out accuracy of each of `methods` over the seeds of `res` not in `skip_seeds`"
     idx = _kept(res, skip_seeds)
     def score(m):
         h = res['per_seed'][m]['holdout']
         if any(h[i] is None for i in idx): raise ValueError(f"{m} has no held-out accuracy: choose with runs that have a held-out set")
-        return round(float(np.mean([h[i] for i in idx])), 6)
+        return float(np.mean([h[i] for i in idx]))
     return {m: score(m) for m in methods}
+
+def _top(h:dict, tol:float) -> list: # the keys within `tol` of the best value, in their order
+    return [k for k,v in h.items() if v >= max(h.values()) - tol]
 
 def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
                       methods, # the candidates, keys of `res['methods']`
-                      skip_seeds=() # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
+                      skip_seeds=(), # seeds whose held-out set chose the candidates' settings: left out of the choice while other seeds remain
+                      tol:float=1e-4 # means closer than this, in points, tie: accuracies are stored in float32
                      ) -> str:
     "The method of `methods` with the best mean held-out accuracy over the seeds of `res` not in `skip_seeds`; a tie goes to the first in `methods`"
-    h = holdout_means(res, methods, skip_seeds)
-    return max(h, key=h.get)
+    return _top(holdout_means(res, methods, skip_seeds), tol)[0]
 
 def paired_diff(res:dict, # `merge_runs` output
                 a:str, b:str, # two methods of `res['methods']`
@@ -328,19 +331,23 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
                     with_ci:bool=True, # the target also needs the gain's 95% confidence interval to exclude 0
                     want:int|None=None, # the seeds the target is set on (default: as many as `res` has)
                     groups:dict|None=dict(head='ce_drw', tail='bkd'), # group targets, `{group: method}`: the recipe's accuracy on the group within `within` points of the method's
-                    within:float=1. # the margin of the group targets, in points
+                    within:float=1., # the margin of the group targets, in points
+                    tol:float=1e-4 # held-out means closer than this tie (`choose_on_holdout`)
                    ) -> AttrDict|None:
-    "The recipe chosen on held-out accuracy against the best baseline on the test set, and whether the targets are met; None without both"
+    "The recipe chosen on held-out accuracy against the best baseline on the test set, and whether the targets are met; None without a baseline and a recipe"
     if with_ci and need < 0: raise ValueError("A target below the baseline is a non-inferiority margin, checked without an interval: pass `with_ci=False`.")
     m,recipes = res['methods'],[k for k in recipes if k in res['methods']]
     bases = [k for k in m if k.split('+')[0] not in recipes] # a recipe's `+ph` row is neither: its δ was fitted on the held-out set
     if not (bases and recipes): return None
-    h = holdout_means(res, recipes, skip_seeds)
-    base,best = max(bases, key=lambda k: m[k]['overall']),choose_on_holdout(res, recipes, skip_seeds)
+    base,(best,*tied) = max(bases, key=lambda k: m[k]['overall']),_top(holdout_means(res, recipes, skip_seeds), tol)
+    def grp(k): # the group targets of recipe `k`; none against itself, nor on a group without accuracy
+        return AttrDict({g: AttrDict(ref=r, ref_acc=m[r][g], acc=m[k][g], met=round(m[k][g] - m[r][g], 2) >= -within)
+                         for g,r in (groups or {}).items() if r in m and r != k and m[r].get(g) is not None and m[k].get(g) is not None})
     per,d,ci = paired_diff(res, best, base)
     d = round(d, 2) # the target is checked on the difference as reported
-    sep = ci is not None and ci[0] > 0 # the seeds tell the recipe apart from the baseline
     n = len(res['seeds'])
-    gs = AttrDict({g: AttrDict(ref=r, ref_acc=m[r][g], acc=m[best][g], met=round(m[best][g] - m[r][g], 2) >= -within) for g,r in (groups or {}).items() if r in m})
-    return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci, sep=sep,
-                    met=d >= need and (sep or not with_ci), tied=[k for k in recipes if k != best and h[k] == h[best]], n=n, want=ifnone(want, n), need=need, with_ci=with_ci, groups=gs)
+    return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci,
+                    sep=ci is not None and ci[0] > 0, # the seeds tell the recipe apart from the baseline
+                    clears=ci is not None and ci[0] >= need, # the whole interval meets the target
+                    met=d >= need and (ci is not None and ci[0] > 0 or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci,
+                    groups=grp(best), within=within, tied=AttrDict({k: AttrDict(d=round(paired_diff(res, k, base)[1], 2), groups=grp(k)) for k in tied}))

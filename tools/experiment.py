@@ -67,8 +67,9 @@ def main(argv=None):
     dev = res['config']['device']
     res.update(command='python ' + ' '.join(shlex.quote(o) for o in ['tools/experiment.py'] + (argv if argv is not None else sys.argv[1:])),
                seed_commands=cmds, date=time.strftime('%Y-%m-%d'), torch=torch.__version__, python=platform.python_version(),
-               device=dev, note=('wall_s are per method and seed, in seconds, as each results.json records them: the time of the call that trained the method '
-                     '(resuming keeps it; runs resumed by versions before 2026-11-27 recorded the time of their evaluation instead)'))
+               device=dev, note=('wall_s are per method and seed, in seconds, as each results.json records them: the time of the call that finished training the method '
+                     '(a later call that only evaluates it keeps that time; a method stopped by --time-limit and resumed records only its last call, '
+                     'which may have trained its last epochs only; runs resumed by versions before 2026-11-27 recorded the time of their evaluation instead)'))
     save_json(res, a.json)
     print(results_table(res['methods']) + f'\nwritten {a.json}')
 
