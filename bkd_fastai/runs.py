@@ -302,7 +302,8 @@ def holdout_means(res:dict, # `merge_runs` output, with held-out accuracy
     return {m: score(m) for m in methods}
 
 def _top(h:dict, tol:float) -> list: # the keys within `tol` of the best value, in their order
-    return [k for k,v in h.items() if v >= max(h.values()) - tol]
+    top = max(h.values())
+    return [k for k,v in h.items() if v >= top - tol]
 
 def choose_on_holdout(res:dict, # `merge_runs` output, with held-out accuracy
                       methods, # the candidates, keys of `res['methods']`
@@ -345,9 +346,8 @@ def heldout_verdict(res:dict, # `merge_runs` output, with held-out accuracy
                          for g,r in (groups or {}).items() if r in m and r != k and m[r].get(g) is not None and m[k].get(g) is not None})
     per,d,ci = paired_diff(res, best, base)
     d = round(d, 2) # the target is checked on the difference as reported
-    n = len(res['seeds'])
-    return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci,
-                    sep=ci is not None and ci[0] > 0, # the seeds tell the recipe apart from the baseline
+    n,sep = len(res['seeds']),ci is not None and ci[0] > 0 # sep: the seeds tell the recipe apart from the baseline
+    return AttrDict(base=base, best=best, used=[res['seeds'][i] for i in _kept(res, skip_seeds)], per=per, d=d, ci=ci, sep=sep,
                     clears=ci is not None and ci[0] >= need, # the whole interval meets the target
-                    met=d >= need and (ci is not None and ci[0] > 0 or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci,
+                    met=d >= need and (sep or not with_ci), n=n, want=ifnone(want, n), need=need, with_ci=with_ci,
                     groups=grp(best), within=within, tied=AttrDict({k: AttrDict(d=round(paired_diff(res, k, base)[1], 2), groups=grp(k)) for k in tied}))
